@@ -1,0 +1,24 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { StafettConfig } from '@stafett/config';
+import { ensureDatabase } from '@stafett/persistence';
+import { AppModule } from './app.module';
+
+/** Builds the all-in-one application (not yet listening): used by main.ts and by the tests. */
+export async function createApp(config: StafettConfig): Promise<INestApplication> {
+  await ensureDatabase(config.databaseUrl);
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }));
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('Stafett')
+    .setDescription('The integration platform of Swedish organised sport: organisations, persons, groups and activities.')
+    .setVersion('v1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

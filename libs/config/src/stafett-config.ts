@@ -1,0 +1,158 @@
+/**
+ * The platform's configuration, parsed once at boot from the environment (DESIGN §2,
+ * "Configuration"). Nothing else in the code base reads `process.env`: services receive a
+ * `StafettConfig` through dependency injection (token `STAFETT_CONFIG`).
+ */
+export const STAFETT_CONFIG = Symbol('STAFETT_CONFIG');
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface StafettConfig {
+  /** HTTP port of the all-in-one process (or of a service running alone). */
+  readonly port: number;
+  /** Postgres connection string. */
+  readonly databaseUrl: string;
+  /** Kafka bootstrap servers. */
+  readonly kafkaBrokers: readonly string[];
+  /** Confluent-compatible schema registry; undefined = use the built-in one. */
+  readonly schemaRegistryUrl: string | undefined;
+  /** Bootstrap admin API key; undefined = a development key is generated and printed once. */
+  readonly adminApiKey: string | undefined;
+  readonly logLevel: LogLevel;
+}
+
+interface Variable<K extends keyof StafettConfig> {
+  readonly name: string;
+  readonly key: K;
+  readonly description: string;
+  readonly sensitive: boolean;
+  readonly default?: string;
+  readonly parse: (raw: string) => StafettConfig[K];
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class ConfigValueError extends Error {}
+
+function parsePort(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new ConfigValueError('must be a TCP port (0-65535; 0 picks a free one)');
+  return n;
+}
+
+function parseUrl(protocols: readonly string[]) {
+  return (raw: string): string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigValueError('must be a URL');
+    }
+    if (!protocols.includes(url.protocol)) throw new ConfigValueError(`must use ${protocols.join(' or ')}`);
+    return raw.replace(/\/+$/, '');
+  };
+}
+
+function parseBrokers(raw: string): readonly string[] {
+  const brokers = raw.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  if (brokers.length === 0) throw new ConfigValueError('must list at least one host:port');
+  for (const b of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new ConfigValueError(`"${b}" is not host:port`);
+  }
+  return brokers;
+}
+
+function parseLogLevel(raw: string): LogLevel {
+  const level = raw.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigValueError(`must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function parseApiKey(raw: string): string {
+  if (raw.length < 24) throw new ConfigValueError('must be at least 24 characters');
+  return raw;
+}
+
+/** Every variable the platform reads, with its description: the source of `stafett config` docs. */
+export const CONFIG_VARIABLES = [
+  { name: 'PORT', key: 'port', description: 'HTTP port', sensitive: false, default: '8080', parse: parsePort },
+  {
+    name: 'DATABASE_URL',
+    key: 'databaseUrl',
+    description: 'Postgres connection string',
+    sensitive: true,
+    default: 'postgres://postgres@127.0.0.1:5432/stafett',
+    parse: parseUrl(['postgres:', 'postgresql:']),
+  },
+  {
+    name: 'KAFKA_BROKERS',
+    key: 'kafkaBrokers',
+    description: 'Kafka bootstrap servers, comma-separated host:port',
+    sensitive: false,
+    default: '127.0.0.1:9092',
+    parse: parseBrokers,
+  },
+  {
+    name: 'SCHEMA_REGISTRY_URL',
+    key: 'schemaRegistryUrl',
+    description: 'Confluent-compatible schema registry; unset = the built-in registry',
+    sensitive: false,
+    parse: parseUrl(['http:', 'https:']),
+  },
+  {
+    name: 'STAFETT_ADMIN_API_KEY',
+    key: 'adminApiKey',
+    description: 'Bootstrap admin API key; unset = a development key is generated and printed once',
+    sensitive: true,
+    parse: parseApiKey,
+  },
+  { name: 'LOG_LEVEL', key: 'logLevel', description: 'Log level', sensitive: false, default: 'info', parse: parseLogLevel },
+] as const satisfies readonly Variable<keyof StafettConfig>[];
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** Parses the environment into a frozen config; lists every invalid variable at once. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): StafettConfig {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const v of CONFIG_VARIABLES as readonly Variable<keyof StafettConfig>[]) {
+    const given = env[v.name];
+    const raw = given === undefined || given.trim() === '' ? v.default : given.trim();
+    if (raw === undefined) {
+      values[v.key] = undefined;
+      continue;
+    }
+    try {
+      values[v.key] = v.parse(raw);
+    } catch (e) {
+      if (!(e instanceof ConfigValueError)) throw e;
+      // Never echo a sensitive value back.
+      problems.push(`${v.name} ${e.message}${v.sensitive ? '' : ` (got "${raw}")`}`);
+    }
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return Object.freeze(values as unknown as StafettConfig);
+}
+
+/** The config as it may be shown in logs and `stafett config`: sensitive values masked. */
+export function describeConfig(config: StafettConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of CONFIG_VARIABLES as readonly Variable<keyof StafettConfig>[]) {
+    const value = config[v.key];
+    if (value === undefined) out[v.name] = '(unset)';
+    else if (v.sensitive) out[v.name] = v.key === 'databaseUrl' ? maskUrlPassword(String(value)) : '***';
+    else out[v.name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
+}
+
+function maskUrlPassword(raw: string): string {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,28 @@
+import type { DataSourceOptions } from 'typeorm';
+
+export interface StafettDataSourceInput {
+  readonly databaseUrl: string;
+  readonly entities?: DataSourceOptions['entities'];
+  readonly migrations?: DataSourceOptions['migrations'];
+  readonly applicationName?: string;
+  readonly poolSize?: number;
+}
+
+/**
+ * The one way Stafett configures TypeORM: migrations only (never `synchronize`), explicit
+ * entity and migration classes (no globs, so the compiled app and the tests agree).
+ */
+export function stafettDataSourceOptions(input: StafettDataSourceInput): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: input.databaseUrl,
+    entities: input.entities ?? [],
+    migrations: input.migrations ?? [],
+    migrationsTableName: 'stafett_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    applicationName: input.applicationName ?? 'stafett',
+    extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+  };
+}
