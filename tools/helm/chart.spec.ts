@@ -29,9 +29,9 @@ describe('charts/stafett', () => {
     const manifests = template('--set', 'secrets.STAFETT_ADMIN_API_KEY=a-key-for-the-chart-test');
     const byKind = Object.fromEntries(manifests.map((m) => [m.kind, m]));
     expect(Object.keys(byKind).sort()).toEqual(['ConfigMap', 'Deployment', 'Secret', 'Service']);
-    expect(byKind['ConfigMap']!.data).toEqual({ PORT: '8080', KAFKA_BROKERS: 'kafka:9092', LOG_LEVEL: 'info' });
-    expect(Object.keys(byKind['Secret']!.stringData!).sort()).toEqual(['DATABASE_URL', 'STAFETT_ADMIN_API_KEY']);
-    const [container] = byKind['Deployment']!.spec!.template!.spec!.containers!;
+    expect(byKind['ConfigMap'].data).toEqual({ PORT: '8080', KAFKA_BROKERS: 'kafka:9092', LOG_LEVEL: 'info' });
+    expect(Object.keys(byKind['Secret'].stringData!).sort()).toEqual(['DATABASE_URL', 'STAFETT_ADMIN_API_KEY']);
+    const [container] = byKind['Deployment'].spec!.template!.spec!.containers!;
     expect(container).toMatchObject({
       livenessProbe: { httpGet: { path: '/health/live', port: 'http' } },
       readinessProbe: { httpGet: { path: '/health/ready', port: 'http' } },
