@@ -1,0 +1,68 @@
+/**
+ * Topic names and topic configs, in one place (DESIGN §2 "Topics"). A prefix (empty in
+ * production) gives each test its own topics.
+ */
+export const ENTITY_TYPES = ['organisation', 'person', 'group', 'activity'] as const;
+export type EntityName = (typeof ENTITY_TYPES)[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TopicDefinition {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface TopicOptions {
+  /** Prepended to every name (tests use a unique one). */
+  readonly prefix?: string;
+  readonly partitions?: number;
+  /** Retention of the change-event topics; default 30 days. */
+  readonly eventsRetentionMs?: number;
+}
+
+export class TopicNames {
+  constructor(readonly prefix = '') {}
+
+  imports(entity: EntityName): string {
+    return `${this.prefix}stafett.${entity}.imports.v1`;
+  }
+
+  events(entity: EntityName): string {
+    return `${this.prefix}stafett.${entity}.events.v1`;
+  }
+
+  state(entity: EntityName): string {
+    return `${this.prefix}stafett.${entity}.state.v1`;
+  }
+
+  get importResults(): string {
+    return `${this.prefix}stafett.imports.results.v1`;
+  }
+
+  get dlq(): string {
+    return `${this.prefix}stafett.dlq.v1`;
+  }
+}
+
+/** The Confluent topic-name strategy: the subject of a topic's values. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+/** Every topic the platform uses, with its partitions and configs. */
+export function topicDefinitions(options: TopicOptions = {}): TopicDefinition[] {
+  const names = new TopicNames(options.prefix);
+  const numPartitions = options.partitions ?? 6;
+  const retain = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });
+  return [
+    ...ENTITY_TYPES.flatMap((e) => [
+      { topic: names.imports(e), numPartitions, configs: retain(7 * DAY_MS) },
+      { topic: names.events(e), numPartitions, configs: retain(options.eventsRetentionMs ?? 30 * DAY_MS) },
+      // Latest state per entity id; a tombstone (null) removes it after delete.retention.ms.
+      { topic: names.state(e), numPartitions, configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), 'min.cleanable.dirty.ratio': '0.1' } },
+    ]),
+    { topic: names.importResults, numPartitions, configs: retain(7 * DAY_MS) },
+    { topic: names.dlq, numPartitions, configs: retain(30 * DAY_MS) },
+  ];
+}
