@@ -44,6 +44,10 @@ jars() {
 }
 
 start() {
+  mkdir -p "$run"
+  # One start at a time per port: two test runs must not format or open the same data directory.
+  exec 9>"$run/kafka-$port.lock"
+  flock -w "$timeout" 9 || { say "another start holds $run/kafka-$port.lock"; exit 1; }
   if port_open "$port"; then
     if our_pid >/dev/null; then say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"
     else say "a broker already listens on 127.0.0.1:$port; reusing it"; fi
@@ -65,7 +69,7 @@ start() {
   # kill it half-way; `stop` ends it.
   setsid java $heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/log4j2.properties" \
-    -cp "$lib/*" kafka.Kafka "$props" >>"$logfile" 2>&1 < /dev/null &
+    -cp "$lib/*" kafka.Kafka "$props" >>"$logfile" 2>&1 < /dev/null 9>&- &
   echo $! > "$pidfile"
   local waited=0
   until grep -q "Kafka Server started" "$logfile" 2>/dev/null && port_open "$port"; do
