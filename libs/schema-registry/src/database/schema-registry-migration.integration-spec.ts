@@ -1,0 +1,48 @@
+import { DataSource } from 'typeorm';
+import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett/persistence';
+import { testDatabaseUrl, uniqueId } from '@stafett/testing';
+import { SCHEMA_REGISTRY_ENTITIES, SCHEMA_REGISTRY_MIGRATIONS } from './schema-registry-data-source';
+
+describe('CreateSchemaRegistry migration', () => {
+  // Its own database: undoing the migration must not disturb the registry other tests use.
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${uniqueId('registry_migration').replace(/-/g, '_')}`;
+  const databaseUrl = url.toString();
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(databaseUrl);
+    dataSource = new DataSource({
+      ...stafettDataSourceOptions({ databaseUrl, entities: SCHEMA_REGISTRY_ENTITIES, migrations: SCHEMA_REGISTRY_MIGRATIONS }),
+      logging: ['error'],
+    });
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await dropDatabase(databaseUrl);
+  });
+
+  const registryTables = async (): Promise<string[]> =>
+    (
+      await dataSource.query<{ table_name: string }[]>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'registry' ORDER BY table_name`,
+      )
+    ).map((r) => r.table_name);
+
+  it('should create exactly what the entities describe (no schema drift)', async () => {
+    await dataSource.runMigrations();
+    expect(await registryTables()).toEqual(['config', 'schemas', 'subject_versions']);
+    const drift = await dataSource.driver.createSchemaBuilder().log();
+    expect(drift.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('should undo cleanly and apply again', async () => {
+    await dataSource.undoLastMigration();
+    expect(await registryTables()).toEqual([]);
+    expect(await dataSource.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'registry'`)).toEqual([]);
+    await dataSource.runMigrations();
+    expect(await registryTables()).toEqual(['config', 'schemas', 'subject_versions']);
+  });
+});

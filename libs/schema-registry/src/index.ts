@@ -1,0 +1,10 @@
+export {
+  SCHEMA_REGISTRY_ENTITIES,
+  SCHEMA_REGISTRY_MIGRATIONS,
+  schemaRegistryDataSourceOptions,
+  type SchemaRegistryDataSourceInput,
+} from './database/schema-registry-data-source';
+export { AvroCompatibility, type CompatibilityResult, type PreviousSchema } from './domain/avro-compatibility';
+export { COMPATIBILITY_LEVELS, DEFAULT_COMPATIBILITY_LEVEL, type CompatibilityLevel } from './domain/compatibility-level';
+export { SchemaRegistryModule } from './schema-registry.module';
+export { startSchemaRegistry, type RunningSchemaRegistry, type StartSchemaRegistryOptions } from './start-schema-registry';

@@ -1,0 +1,40 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { RegistryErrors, type SchemaRegistryErrorBody } from './schema-registry.exception';
+import { REGISTRY_CONTENT_TYPE } from './schema-registry-http.interceptor';
+
+/**
+ * Answers every error of the registry's controllers in Confluent's shape
+ * (`{"error_code": 40401, "message": "…"}`), whatever the app's global filters do elsewhere.
+ * Bound with `@UseFilters` on the registry controllers only.
+ */
+@Catch()
+export class SchemaRegistryExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('SchemaRegistry');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = this.toError(exception);
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.statusCode = status;
+    response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
+    response.end(JSON.stringify(body));
+  }
+
+  private toError(exception: unknown): { status: number; body: SchemaRegistryErrorBody } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && 'error_code' in response) {
+        return { status, body: response as SchemaRegistryErrorBody };
+      }
+      return { status, body: { error_code: status, message: exception.message } };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const error = RegistryErrors.backendStore();
+    return { status: error.getStatus(), body: error.getResponse() as SchemaRegistryErrorBody };
+  }
+}
