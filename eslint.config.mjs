@@ -13,7 +13,7 @@ const typeConstraints = [
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },
   { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contract', 'type:util', 'type:testing'] },
 ];
 
 /** Which domain a project may see: its own and shared code. Others are read through their events. */
@@ -66,7 +66,7 @@ export default tseslint.config(
   },
   {
     // Entry points and test infrastructure may read the environment.
-    files: ['apps/*/src/main.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts'],
+    files: ['apps/*/src/main.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -6,8 +6,8 @@ module.exports = {
   ...unit,
   displayName: 'integration',
   testMatch: ['**/*.integration-spec.ts'],
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  globalSetup: '<rootDir>/libs/test-infra/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/test-infra/src/global-teardown.ts',
   testTimeout: 120_000,
   reporters: ['default', ['<rootDir>/tools/jest/summary-reporter.cjs', { tier: 'integration' }]],
 };

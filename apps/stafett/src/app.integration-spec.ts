@@ -1,7 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
+import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { testConfig } from '@stafett/testing';
+import { testConfig, uniqueId } from '@stafett/testing';
 import { createApp } from './create-app';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('all-in-one app', () => {
   const apps: INestApplication[] = [];
@@ -22,8 +34,24 @@ describe('all-in-one app', () => {
     const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body).toMatchObject({
       status: 'ok',
-      details: { postgres: { status: 'up' }, kafka: { status: 'up', brokers: 1 } },
+      details: { postgres: { status: 'up' }, kafka: { status: 'up', brokers: 1 }, registry: { status: 'up' } },
     });
+  });
+
+  it('should serve the built-in schema registry under /registry when none is configured', async () => {
+    const port = await freePort();
+    const app = await start({ SCHEMA_REGISTRY_URL: '', PORT: String(port) });
+    await app.listen(port, '127.0.0.1');
+    const subject = `${uniqueId('all-in-one')}-value`;
+    const schema = JSON.stringify({ type: 'record', name: 'Probe', fields: [{ name: 'a', type: 'string' }] });
+    const registered = await request(app.getHttpServer())
+      .post(`/registry/subjects/${subject}/versions`)
+      .set('content-type', 'application/vnd.schemaregistry.v1+json')
+      .send({ schema })
+      .expect(200);
+    expect(registered.body).toEqual({ id: expect.any(Number) });
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(ready.body.details.registry).toMatchObject({ status: 'up', url: `http://127.0.0.1:${port}/registry`, compatibilityLevel: 'BACKWARD_TRANSITIVE' });
   });
 
   it('should answer 503 naming Kafka when the broker does not answer, and stay live', async () => {

@@ -1,28 +1,46 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
-import { checkKafka, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
+import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
+import { SCHEMA_REGISTRY_ENTITIES, SCHEMA_REGISTRY_MIGRATIONS, SchemaRegistryModule } from '@stafett/schema-registry';
+
+/** SCHEMA_REGISTRY_URL, else the built-in registry this process serves under /registry. */
+export function builtInOrConfiguredRegistry(config: StafettConfig): string {
+  return config.schemaRegistryUrl ?? `http://127.0.0.1:${config.port}/registry`;
+}
 
 /** The all-in-one platform: every service's module in one process (they join as they land). */
 @Module({})
 export class AppModule {
   static forRoot(config: StafettConfig): DynamicModule {
+    const registryUrl = builtInOrConfiguredRegistry(config);
+    const builtInRegistry = config.schemaRegistryUrl === undefined;
     return {
       module: AppModule,
       imports: [
         StafettConfigModule.forRoot(config),
         LoggingModule.forRoot({ serviceName: 'stafett', level: config.logLevel }),
         MetricsModule,
-        TypeOrmModule.forRoot({ ...stafettDataSourceOptions({ databaseUrl: config.databaseUrl }), migrationsRun: true }),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'stafett' }),
+        TypeOrmModule.forRoot({
+          ...stafettDataSourceOptions({
+            databaseUrl: config.databaseUrl,
+            entities: [...SCHEMA_REGISTRY_ENTITIES],
+            migrations: [...SCHEMA_REGISTRY_MIGRATIONS],
+          }),
+          migrationsRun: true,
+        }),
+        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'stafett', schemaRegistryUrl: registryUrl }),
+        ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
             { name: 'postgres', run: () => checkPostgres(dataSource) },
             { name: 'kafka', timeoutMs: 5_000, run: () => checkKafka(kafka) },
+            { name: 'registry', run: (signal) => checkSchemaRegistry(registryUrl, signal) },
           ],
         }),
       ],

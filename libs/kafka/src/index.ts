@@ -1,5 +1,12 @@
+export * from './avro-serde';
+export * from './batch-processor';
+export * from './dead-letter';
+export * from './errors';
 export * from './kafka-client.port';
 export * from './kafka-readiness.check';
+export * from './kafka.module';
+export * from './provision-topics';
+export * from './schema-registry.client';
 export { KafkajsClient, type KafkajsClientOptions } from './kafkajs/kafkajs-client.adapter';
 export type { KafkaLogSink } from './kafkajs/kafkajs-log';
-export * from './kafka.module';
+export * from './schema-registry-readiness.check';

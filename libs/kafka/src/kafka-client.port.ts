@@ -25,10 +25,82 @@ export interface KafkaAdminPort {
   createTopics(topics: readonly TopicSpec[]): Promise<string[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
   describeTopicConfigs(topic: string, names: readonly string[]): Promise<Record<string, string>>;
+  /** Committed offsets of a group, and the end offsets of its topics: the lag per partition. */
+  groupLag(groupId: string, topics: readonly string[]): Promise<{ topic: string; partition: number; lag: number }[]>;
   disconnect(): Promise<void>;
+}
+
+export type Headers = Readonly<Record<string, string | Buffer>>;
+
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string | Buffer | null;
+  /** null = tombstone */
+  readonly value: Buffer | null;
+  readonly headers?: Headers;
+}
+
+export interface KafkaProducerPort {
+  /**
+   * Sends the messages (any number, any topics) and resolves once the broker acknowledged all of
+   * them (acks=all). One send is in flight at a time per producer; concurrent callers queue.
+   * Rejects if any could not be sent: the caller must not treat them as delivered.
+   */
+  send(messages: readonly OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer | undefined>>;
+  readonly timestamp: string;
+}
+
+export interface FailedMessage {
+  readonly message: ConsumedMessage;
+  readonly error: unknown;
+}
+
+export interface BatchContext {
+  /** Keeps the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+/**
+ * Handles a batch of messages from one partition, in offset order. Resolve when all are done;
+ * return the ones that failed permanently (they go to the DLQ). Throw a transient error to have
+ * the batch retried with backoff; throw anything else to have it retried one message at a time.
+ */
+export type BatchHandler = (messages: readonly ConsumedMessage[], context: BatchContext) => Promise<{ failed?: readonly FailedMessage[] } | void>;
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly handler: BatchHandler;
+  /** Where permanently failing messages go (stafett.dlq.v1, prefixed in tests). */
+  readonly dlqTopic: string;
+  readonly fromBeginning?: boolean;
+  /** Largest slice of a fetched batch given to the handler at once; default 500. */
+  readonly maxBatchSize?: number;
+  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number };
+  readonly sessionTimeoutMs?: number;
+}
+
+export interface KafkaConsumerPort {
+  /** Resolves once the consumer joined its group and runs. */
+  start(): Promise<void>;
+  /** Stops fetching, lets the current batch finish (or abandons its retries), commits, leaves the group. */
+  stop(): Promise<void>;
 }
 
 export interface KafkaClientPort {
   /** A connected admin client; the caller disconnects it. */
   admin(): Promise<KafkaAdminPort>;
+  /** A connected idempotent producer. */
+  producer(): Promise<KafkaProducerPort>;
+  consumer(options: ConsumerOptions): KafkaConsumerPort;
 }

@@ -1,37 +1,49 @@
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AvroSerde } from './avro-serde';
 import { KAFKA_CLIENT } from './kafka-client.port';
 import { KafkajsClient } from './kafkajs/kafkajs-client.adapter';
+import type { KafkaLogSink } from './kafkajs/kafkajs-log';
+import { HttpSchemaRegistryClient, type SchemaRegistryPort } from './schema-registry.client';
+
+export const SCHEMA_REGISTRY = Symbol('SCHEMA_REGISTRY');
 
 export interface KafkaModuleOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** Base URL of a Confluent-compatible registry. */
+  readonly schemaRegistryUrl: string;
 }
 
-/** The thin NestJS layer over the client port: provides `KAFKA_CLIENT` to the whole app. */
+@Injectable()
+class KafkaClientShutdown implements OnApplicationShutdown {
+  constructor(@Inject(KAFKA_CLIENT) private readonly client: KafkajsClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** The thin NestJS layer over the client port: `KAFKA_CLIENT`, `SCHEMA_REGISTRY` and `AvroSerde` for the whole app. */
 @Global()
 @Module({})
 export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
     const logger = new Logger('kafka');
+    const sink: KafkaLogSink = {
+      error: (o, m) => logger.error({ ...o, msg: m }),
+      warn: (o, m) => logger.warn({ ...o, msg: m }),
+      info: (o, m) => logger.log({ ...o, msg: m }),
+      debug: (o, m) => logger.debug({ ...o, msg: m }),
+    };
     return {
       module: KafkaModule,
       providers: [
-        {
-          provide: KAFKA_CLIENT,
-          useFactory: () =>
-            new KafkajsClient({
-              brokers: options.brokers,
-              clientId: options.clientId,
-              logger: {
-                error: (o, m) => logger.error({ ...o, msg: m }),
-                warn: (o, m) => logger.warn({ ...o, msg: m }),
-                info: (o, m) => logger.log({ ...o, msg: m }),
-                debug: (o, m) => logger.debug({ ...o, msg: m }),
-              },
-            }),
-        },
+        { provide: KAFKA_CLIENT, useFactory: () => new KafkajsClient({ brokers: options.brokers, clientId: options.clientId, logger: sink }) },
+        { provide: SCHEMA_REGISTRY, useFactory: () => new HttpSchemaRegistryClient(options.schemaRegistryUrl) },
+        { provide: AvroSerde, inject: [SCHEMA_REGISTRY], useFactory: (registry: SchemaRegistryPort) => new AvroSerde(registry) },
+        KafkaClientShutdown,
       ],
-      exports: [KAFKA_CLIENT],
+      exports: [KAFKA_CLIENT, SCHEMA_REGISTRY, AvroSerde],
     };
   }
 }

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { ensureDatabase } from '@stafett/persistence';
-import { TEST_ENV, uniqueId } from './test-environment';
+import { startSchemaRegistry } from '@stafett/schema-registry';
+import { TEST_ENV, uniqueId } from '@stafett/testing';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -17,7 +18,8 @@ function portAnswers(host: string, port: number): Promise<boolean> {
 
 /**
  * Jest global setup for the integration tiers: a real Kafka broker (reused when one answers,
- * else started through tools/kafka and stopped in teardown) and a fresh Postgres database.
+ * else started through tools/kafka and stopped in teardown), a fresh Postgres database, and the
+ * built-in schema registry on a free port (with its migrations) on that database.
  */
 export default async function globalSetup(): Promise<void> {
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
@@ -37,4 +39,8 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`Postgres at ${base.host} is not reachable (${(e as Error).message}); start it or set DATABASE_URL`);
   }
   process.env[TEST_ENV.databaseUrl] = base.toString();
+
+  const registry = await startSchemaRegistry({ databaseUrl: base.toString(), port: 0 });
+  (globalThis as { __stafettTestRegistry?: { close(): Promise<void> } }).__stafettTestRegistry = registry;
+  process.env[TEST_ENV.schemaRegistryUrl] = registry.url;
 }

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { dropDatabase } from '@stafett/persistence';
-import { TEST_ENV } from './test-environment';
+import { TEST_ENV } from '@stafett/testing';
 
-/** Drops the run's database and stops the broker if the setup started it. */
+/** Stops the registry, drops the run's database and stops the broker if the setup started it. */
 export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __stafettTestRegistry?: { close(): Promise<void> } }).__stafettTestRegistry?.close();
   const databaseUrl = process.env[TEST_ENV.databaseUrl];
   if (databaseUrl && !process.env['STAFETT_TEST_KEEP_DATABASE']) await dropDatabase(databaseUrl);
   if (process.env[TEST_ENV.startedKafka]) {

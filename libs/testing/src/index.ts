@@ -1,1 +1,3 @@
+export * from './process-harness';
 export * from './test-environment';
+export * from './wait-for';

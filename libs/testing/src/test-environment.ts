@@ -9,6 +9,7 @@ export const TEST_ENV = {
   databaseUrl: 'STAFETT_TEST_DATABASE_URL',
   kafkaBrokers: 'STAFETT_TEST_KAFKA_BROKERS',
   startedKafka: 'STAFETT_TEST_STARTED_KAFKA',
+  schemaRegistryUrl: 'STAFETT_TEST_SCHEMA_REGISTRY_URL',
 } as const;
 
 function required(name: string): string {
@@ -26,6 +27,11 @@ export function testKafkaBrokers(): string[] {
   return required(TEST_ENV.kafkaBrokers).split(',');
 }
 
+/** The built-in registry the global setup started for this run (on its own port, same database). */
+export function testSchemaRegistryUrl(): string {
+  return required(TEST_ENV.schemaRegistryUrl);
+}
+
 /** A short unique id: use it as topic prefix, consumer group and database suffix, one per test. */
 export function uniqueId(prefix = 't'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -36,6 +42,7 @@ export function testConfig(overrides: Record<string, string> = {}): StafettConfi
   return loadConfig({
     DATABASE_URL: testDatabaseUrl(),
     KAFKA_BROKERS: testKafkaBrokers().join(','),
+    SCHEMA_REGISTRY_URL: testSchemaRegistryUrl(),
     LOG_LEVEL: 'warn',
     PORT: '0',
     ...overrides,

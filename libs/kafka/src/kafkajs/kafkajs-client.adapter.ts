@@ -1,5 +1,15 @@
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import type { ClusterDescription, KafkaAdminPort, KafkaClientPort, TopicSpec } from '../kafka-client.port';
+import type {
+  ClusterDescription,
+  ConsumerOptions,
+  KafkaAdminPort,
+  KafkaClientPort,
+  KafkaConsumerPort,
+  KafkaProducerPort,
+  TopicSpec,
+} from '../kafka-client.port';
+import { KafkajsConsumer } from './kafkajs-consumer';
+import { KafkajsProducer } from './kafkajs-producer';
 import { kafkajsLogCreator, type KafkaLogSink } from './kafkajs-log';
 
 export interface KafkajsClientOptions {
@@ -13,8 +23,9 @@ export interface KafkajsClientOptions {
 /** The kafkajs adapter: the only place in the code base that constructs a kafkajs client. */
 export class KafkajsClient implements KafkaClientPort {
   readonly kafka: Kafka;
+  private dlqProducer: Promise<KafkaProducerPort> | undefined;
 
-  constructor(options: KafkajsClientOptions) {
+  constructor(private readonly options: KafkajsClientOptions) {
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -31,6 +42,31 @@ export class KafkajsClient implements KafkaClientPort {
     const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200 } });
     await admin.connect();
     return new KafkajsAdmin(admin);
+  }
+
+  async producer(): Promise<KafkaProducerPort> {
+    const producer = new KafkajsProducer(this.kafka);
+    await producer.connect();
+    return producer;
+  }
+
+  consumer(options: ConsumerOptions): KafkaConsumerPort {
+    return new KafkajsConsumer(this.kafka, options, () => this.sharedDlqProducer(), this.options.logger);
+  }
+
+  /** Disconnects what the client itself holds (the shared DLQ producer). */
+  async close(): Promise<void> {
+    const dlq = this.dlqProducer;
+    this.dlqProducer = undefined;
+    if (dlq) await (await dlq.catch(() => undefined))?.disconnect();
+  }
+
+  private sharedDlqProducer(): Promise<KafkaProducerPort> {
+    if (!this.dlqProducer) {
+      this.dlqProducer = this.producer();
+      this.dlqProducer.catch(() => (this.dlqProducer = undefined));
+    }
+    return this.dlqProducer;
   }
 }
 
@@ -73,6 +109,20 @@ class KafkajsAdmin implements KafkaAdminPort {
     });
     const out: Record<string, string> = {};
     for (const entry of res.resources[0]?.configEntries ?? []) out[entry.configName] = entry.configValue;
+    return out;
+  }
+
+  async groupLag(groupId: string, topics: readonly string[]): Promise<{ topic: string; partition: number; lag: number }[]> {
+    const committed = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
+    const out: { topic: string; partition: number; lag: number }[] = [];
+    for (const { topic, partitions } of committed) {
+      const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+      for (const p of partitions) {
+        const end = ends.get(p.partition) ?? 0n;
+        const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+        out.push({ topic, partition: p.partition, lag: Number(end - at) });
+      }
+    }
     return out;
   }
 

@@ -2,23 +2,10 @@
  * Smoke test of kafkajs against the Apache Kafka 4.x broker we run (KIP-896 removed old protocol
  * versions in 4.0; this proves the ones kafkajs uses are still there).
  */
-import { CompressionTypes, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
-import { testKafkaBrokers, uniqueId } from '@stafett/testing';
+import { CompressionTypes, Partitioners, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
+import { testKafkaBrokers, uniqueId, waitFor } from '@stafett/testing';
 import { KafkajsClient } from './kafkajs-client.adapter';
 import type { KafkaAdminPort } from '../kafka-client.port';
-
-function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const value = probe();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 describe('kafkajs on Kafka 4.x', () => {
   let client: KafkajsClient;
@@ -41,7 +28,7 @@ describe('kafkajs on Kafka 4.x', () => {
   });
 
   async function idempotentProducer(): Promise<Producer> {
-    const producer = client.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = client.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     producers.push(producer);
     return producer;

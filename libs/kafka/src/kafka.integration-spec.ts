@@ -1,0 +1,133 @@
+/**
+ * libs/kafka on the real broker and the built-in registry: Avro through the registry end to end,
+ * and poison messages in the DLQ without blocking their partition.
+ */
+import { randomUUID } from 'node:crypto';
+import { contractType, IMPORT_RESULT_CONTRACT, TopicNames, topicDefinitions, type ImportResult } from '@stafett/contracts';
+import { testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor } from '@stafett/testing';
+import { AvroSerde } from './avro-serde';
+import { DLQ_HEADERS } from './dead-letter';
+import type { ConsumedMessage, KafkaConsumerPort, KafkaProducerPort } from './kafka-client.port';
+import { KafkajsClient } from './kafkajs/kafkajs-client.adapter';
+import { provisionTopics } from './provision-topics';
+import { HttpSchemaRegistryClient } from './schema-registry.client';
+
+const resultType = contractType(IMPORT_RESULT_CONTRACT);
+
+function result(i: number): ImportResult {
+  return {
+    recordId: randomUUID(),
+    batchId: 'b1',
+    entityType: 'person',
+    externalId: `ext-${i}`,
+    outcome: i % 10 === 0 ? 'REJECTED' : 'CREATED',
+    entityId: i % 10 === 0 ? null : randomUUID(),
+    version: i % 10 === 0 ? null : 1,
+    reasons: i % 10 === 0 ? [{ code: 'INVALID_PERSONNUMMER', field: 'personalIdentityNumber', message: 'Luhn check failed' }] : [],
+  };
+}
+
+describe('libs/kafka on Kafka and the registry', () => {
+  const client = new KafkajsClient({ brokers: testKafkaBrokers(), clientId: uniqueId('kafka-it') });
+  const serde = new AvroSerde(new HttpSchemaRegistryClient(testSchemaRegistryUrl()));
+  const consumers: KafkaConsumerPort[] = [];
+  let producer: KafkaProducerPort;
+
+  beforeAll(async () => {
+    producer = await client.producer();
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.stop()));
+    await producer.disconnect();
+    await client.close();
+  });
+
+  async function topics(): Promise<TopicNames> {
+    const names = new TopicNames(`${uniqueId('it')}.`);
+    const created = await provisionTopics(client, topicDefinitions({ prefix: names.prefix, partitions: 2 }));
+    expect(created).toEqual(expect.arrayContaining([names.importResults, names.dlq, names.state('person')]));
+    return names;
+  }
+
+  async function readAll(topic: string, count: number): Promise<ConsumedMessage[]> {
+    const seen: ConsumedMessage[] = [];
+    const c = client.consumer({
+      groupId: uniqueId('reader'),
+      topics: [topic],
+      dlqTopic: `${topic}.unused-dlq`,
+      handler: async (ms) => {
+        seen.push(...ms);
+      },
+    });
+    consumers.push(c);
+    await c.start();
+    await waitFor(`${count} record(s) on ${topic}`, () => (seen.length >= count ? true : undefined));
+    return seen;
+  }
+
+  it('should produce Avro through the registry and decode it in a consumer group', async () => {
+    const names = await topics();
+    const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+    const sent = Array.from({ length: 300 }, (_, i) => result(i));
+    await producer.send(sent.map((r) => ({ topic: names.importResults, key: r.recordId, value: encode(r) })));
+
+    const received: ImportResult[] = [];
+    const consumer = client.consumer({
+      groupId: uniqueId('results'),
+      topics: [names.importResults],
+      dlqTopic: names.dlq,
+      handler: async (messages) => {
+        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
+        received.push(...decoded.map((d) => d.value));
+        return { failed };
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await waitFor('all 300 results', () => (received.length >= 300 ? true : undefined));
+
+    const byId = (rs: ImportResult[]) => [...rs].sort((a, b) => a.recordId.localeCompare(b.recordId));
+    expect(byId(received)).toEqual(byId(sent));
+  });
+
+  it('should send poison to the DLQ with its provenance and keep consuming the partition', async () => {
+    const names = await topics();
+    const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+    const valid = Array.from({ length: 30 }, (_, i) => result(i));
+    const notAvro = Buffer.from('{"recordId":"not avro"}');
+    const unknownSchema = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0xff]), resultType.toBuffer(valid[0])]);
+    const key = 'one-key'; // one partition: poison must not block what follows it
+    await producer.send([
+      ...valid.slice(0, 10).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
+      { topic: names.importResults, key, value: notAvro, headers: { origin: 'test' } },
+      ...valid.slice(10, 20).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
+      { topic: names.importResults, key, value: unknownSchema },
+      ...valid.slice(20).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
+    ]);
+
+    const received: string[] = [];
+    const consumer = client.consumer({
+      groupId: uniqueId('results'),
+      topics: [names.importResults],
+      dlqTopic: names.dlq,
+      maxBatchSize: 7,
+      handler: async (messages) => {
+        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
+        received.push(...decoded.map((d) => d.value.externalId));
+        return { failed };
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await waitFor('the 30 valid results', () => (received.length >= 30 ? true : undefined));
+    expect(received).toEqual(valid.map((r) => r.externalId));
+
+    const dlq = await readAll(names.dlq, 2);
+    expect(dlq.map((m) => ({ key: m.key?.toString(), value: m.value, code: m.headers[DLQ_HEADERS.errorCode]?.toString(), offset: m.headers[DLQ_HEADERS.offset]?.toString(), topic: m.headers[DLQ_HEADERS.topic]?.toString() }))).toEqual([
+      { key, value: notAvro, code: 'BAD_MAGIC_BYTE', offset: '10', topic: names.importResults },
+      { key, value: unknownSchema, code: 'UNKNOWN_SCHEMA', offset: '21', topic: names.importResults },
+    ]);
+    expect(dlq[0].headers['origin']?.toString()).toBe('test');
+  });
+});

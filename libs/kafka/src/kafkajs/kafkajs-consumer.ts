@@ -1,0 +1,89 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { BatchProcessor, StopRequestedError } from '../batch-processor';
+import { deadLetter } from '../dead-letter';
+import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
+import type { KafkaLogSink } from './kafkajs-log';
+
+function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  const headers: Record<string, Buffer | undefined> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    headers[k] = Array.isArray(v) ? (v[0] === undefined ? undefined : Buffer.from(v[0])) : v === undefined ? undefined : Buffer.from(v);
+  }
+  return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
+}
+
+/**
+ * A batch consumer on kafkajs `eachBatch`: the retry/DLQ policy of `BatchProcessor`, offsets
+ * committed explicitly after each batch (at-least-once; consumers are idempotent).
+ */
+export class KafkajsConsumer implements KafkaConsumerPort {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ConsumerOptions,
+    private readonly dlqProducer: () => Promise<KafkaProducerPort>,
+    private readonly log?: KafkaLogSink,
+  ) {}
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const consumer = this.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    const processor = new BatchProcessor({
+      handler: o.handler,
+      maxBatchSize: o.maxBatchSize ?? 500,
+      retry: { initialMs: o.retry?.initialMs ?? 200, maxMs: o.retry?.maxMs ?? 10_000 },
+      isStopping: () => this.stopping,
+      deadLetter: async (failed) => {
+        const producer = await this.dlqProducer();
+        await producer.send(failed.map((f) => deadLetter(f, o.groupId, o.dlqTopic)));
+        this.log?.warn({ group: o.groupId, count: failed.length, codes: failed.map((f) => (f.error as { code?: string })?.code) }, 'messages sent to the DLQ');
+      },
+      onTransientError: (error, attempt, delayMs) =>
+        this.log?.warn({ group: o.groupId, attempt, delayMs: Math.round(delayMs), error: (error as Error)?.message }, 'transient error, retrying batch'),
+    });
+
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    for (const topic of o.topics) await consumer.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload: EachBatchPayload) => {
+        const { batch } = payload;
+        if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+        const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+        try {
+          await processor.process(messages, { heartbeat: () => payload.heartbeat() });
+        } catch (e) {
+          if (e instanceof StopRequestedError) return; // not committed: redelivered after restart
+          throw e;
+        }
+        const last = batch.messages[batch.messages.length - 1].offset;
+        payload.resolveOffset(last);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      },
+    });
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './outbox-migration';
+export * from './outbox-relay';
+export * from './outbox-writer';
