@@ -1,0 +1,35 @@
+/**
+ * Machine-readable reason codes of the regelverk (DESIGN §2 `ImportResult.reasons[].code`, §3).
+ * The codes are part of the public contract: add new ones, never rename or reuse one.
+ */
+export const ReasonCode = {
+  // Field validation
+  REQUIRED: 'REQUIRED',
+  INVALID_FORMAT: 'INVALID_FORMAT',
+  INVALID_DATE: 'INVALID_DATE',
+  INVALID_CHECKSUM: 'INVALID_CHECKSUM',
+  BIRTH_DATE_MISMATCH: 'BIRTH_DATE_MISMATCH',
+  INVALID_ORGANISATION_NUMBER: 'INVALID_ORGANISATION_NUMBER',
+  INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
+  INVALID_EMAIL: 'INVALID_EMAIL',
+  INVALID_PHONE: 'INVALID_PHONE',
+  INVALID_MUNICIPALITY_CODE: 'INVALID_MUNICIPALITY_CODE',
+  INVALID_ENUM: 'INVALID_ENUM',
+  TOO_LONG: 'TOO_LONG',
+  // Matching and flow
+  AMBIGUOUS_MATCH: 'AMBIGUOUS_MATCH',
+  PROTECTED_IDENTITY: 'PROTECTED_IDENTITY',
+  UNKNOWN_REFERENCE: 'UNKNOWN_REFERENCE',
+  FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
+  STALE_VERSION: 'STALE_VERSION',
+  NOT_FOUND: 'NOT_FOUND',
+} as const;
+
+export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
+
+const reasonCodes: ReadonlySet<string> = new Set(Object.values(ReasonCode));
+
+/** Narrows a string (e.g. read back from a topic or a database) to a known reason code. */
+export function isReasonCode(value: string): value is ReasonCode {
+  return reasonCodes.has(value);
+}
