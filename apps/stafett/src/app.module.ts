@@ -6,7 +6,14 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
-import { SCHEMA_REGISTRY_ENTITIES, SCHEMA_REGISTRY_MIGRATIONS, SchemaRegistryModule } from '@stafett/schema-registry';
+import { PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
+import {
+  InProcessSchemaRegistryClient,
+  SCHEMA_REGISTRY_ENTITIES,
+  SCHEMA_REGISTRY_MIGRATIONS,
+  SchemaRegistryModule,
+  SchemaRegistryService,
+} from '@stafett/schema-registry';
 
 /** SCHEMA_REGISTRY_URL, else the built-in registry this process serves under /registry. */
 export function builtInOrConfiguredRegistry(config: StafettConfig): string {
@@ -29,12 +36,21 @@ export class AppModule {
           ...stafettDataSourceOptions({
             databaseUrl: config.databaseUrl,
             entities: [...SCHEMA_REGISTRY_ENTITIES],
-            migrations: [...SCHEMA_REGISTRY_MIGRATIONS],
+            migrations: [...SCHEMA_REGISTRY_MIGRATIONS, ...PERSON_MIGRATIONS],
           }),
           migrationsRun: true,
         }),
-        KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'stafett', schemaRegistryUrl: registryUrl }),
+        KafkaModule.forRoot({
+          brokers: config.kafkaBrokers,
+          clientId: 'stafett',
+          schemaRegistryUrl: registryUrl,
+          // The built-in registry answers in-process: services can register their schemas while the app starts.
+          ...(builtInRegistry
+            ? { registry: { imports: [SchemaRegistryModule], inject: [SchemaRegistryService], useFactory: (svc: SchemaRegistryService) => new InProcessSchemaRegistryClient(svc) } }
+            : {}),
+        }),
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
+        PersonModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

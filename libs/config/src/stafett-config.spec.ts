@@ -10,6 +10,7 @@ describe(loadConfig.name, () => {
       schemaRegistryUrl: undefined,
       adminApiKey: undefined,
       logLevel: 'info',
+      topicPrefix: '',
     });
   });
 

@@ -19,6 +19,8 @@ export interface StafettConfig {
   /** Bootstrap admin API key; undefined = a development key is generated and printed once. */
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
+  /** Prepended to every topic name and consumer group: isolates tests (and tenants on a shared cluster). */
+  readonly topicPrefix: string;
 }
 
 interface Variable<K extends keyof StafettConfig> {
@@ -68,6 +70,11 @@ function parseLogLevel(raw: string): LogLevel {
   return level;
 }
 
+function parseTopicPrefix(raw: string): string {
+  if (!/^[A-Za-z0-9._-]{0,100}$/.test(raw)) throw new ConfigValueError('may only hold letters, digits, ".", "_" and "-"');
+  return raw;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < 24) throw new ConfigValueError('must be at least 24 characters');
   return raw;
@@ -107,6 +114,14 @@ export const CONFIG_VARIABLES = [
     parse: parseApiKey,
   },
   { name: 'LOG_LEVEL', key: 'logLevel', description: 'Log level', sensitive: false, default: 'info', parse: parseLogLevel },
+  {
+    name: 'STAFETT_TOPIC_PREFIX',
+    key: 'topicPrefix',
+    description: 'Prefix of every topic and consumer group (tests, shared clusters); default none',
+    sensitive: false,
+    default: '',
+    parse: parseTopicPrefix,
+  },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
 export class InvalidConfigError extends Error {

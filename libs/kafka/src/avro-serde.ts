@@ -24,7 +24,8 @@ export class AvroSerde {
 
   /** A synchronous encoder for `topic`'s values, after registering `type` under `<topic>-value`. */
   async encoderFor<T>(topic: string, type: avro.Type): Promise<Encoder<T>> {
-    const id = await this.registry.register(`${topic}-value`, JSON.stringify(type.schema()));
+    // exportAttrs keeps logicalType (and docs): without it a date would be registered as a bare int.
+    const id = await this.registry.register(`${topic}-value`, JSON.stringify(type.schema({ exportAttrs: true })));
     const header = Buffer.alloc(HEADER);
     header.writeUInt8(MAGIC, 0);
     header.writeUInt32BE(id, 1);

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
 import { AvroSerde } from './avro-serde';
 import { KAFKA_CLIENT } from './kafka-client.port';
 import { KafkajsClient } from './kafkajs/kafkajs-client.adapter';
@@ -12,6 +12,12 @@ export interface KafkaModuleOptions {
   readonly clientId: string;
   /** Base URL of a Confluent-compatible registry. */
   readonly schemaRegistryUrl: string;
+  /** Serve the serde from another registry port than HTTP (the all-in-one app's built-in registry). */
+  readonly registry?: {
+    readonly imports: NonNullable<ModuleMetadata['imports']>;
+    readonly inject: InjectionToken[];
+    readonly useFactory: (...deps: never[]) => SchemaRegistryPort;
+  };
 }
 
 @Injectable()
@@ -37,9 +43,12 @@ export class KafkaModule {
     };
     return {
       module: KafkaModule,
+      imports: options.registry?.imports ?? [],
       providers: [
         { provide: KAFKA_CLIENT, useFactory: () => new KafkajsClient({ brokers: options.brokers, clientId: options.clientId, logger: sink }) },
-        { provide: SCHEMA_REGISTRY, useFactory: () => new HttpSchemaRegistryClient(options.schemaRegistryUrl) },
+        options.registry
+          ? { provide: SCHEMA_REGISTRY, inject: options.registry.inject, useFactory: options.registry.useFactory }
+          : { provide: SCHEMA_REGISTRY, useFactory: () => new HttpSchemaRegistryClient(options.schemaRegistryUrl) },
         { provide: AvroSerde, inject: [SCHEMA_REGISTRY], useFactory: (registry: SchemaRegistryPort) => new AvroSerde(registry) },
         KafkaClientShutdown,
       ],

@@ -8,3 +8,5 @@ export { AvroCompatibility, type CompatibilityResult, type PreviousSchema } from
 export { COMPATIBILITY_LEVELS, DEFAULT_COMPATIBILITY_LEVEL, type CompatibilityLevel } from './domain/compatibility-level';
 export { SchemaRegistryModule } from './schema-registry.module';
 export { startSchemaRegistry, type RunningSchemaRegistry, type StartSchemaRegistryOptions } from './start-schema-registry';
+export { InProcessSchemaRegistryClient } from './in-process-schema-registry.client';
+export { SchemaRegistryService } from './schema-registry.service';

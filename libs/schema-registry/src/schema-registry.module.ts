@@ -17,5 +17,6 @@ import { SchemaRegistryService } from './schema-registry.service';
   // Order matters: the fallback's catch-all routes must come after the real ones.
   controllers: [SchemaRegistryController, SchemaRegistryFallbackController],
   providers: [SchemaRegistryService],
+  exports: [SchemaRegistryService],
 })
 export class SchemaRegistryModule {}

@@ -1,6 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { BatchProcessor, StopRequestedError } from '../batch-processor';
 import { deadLetter } from '../dead-letter';
+import { errorCode } from '../errors';
+import { redactPersonnummer } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
 
@@ -45,7 +47,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       deadLetter: async (failed) => {
         const producer = await this.dlqProducer();
         await producer.send(failed.map((f) => deadLetter(f, o.groupId, o.dlqTopic)));
-        this.log?.warn({ group: o.groupId, count: failed.length, codes: failed.map((f) => (f.error as { code?: string })?.code) }, 'messages sent to the DLQ');
+        const errors = failed.map((f) => ({ code: errorCode(f.error), message: redactPersonnummer(f.error instanceof Error ? (f.error.stack ?? f.error.message) : String(f.error)).slice(0, 1500) }));
+        this.log?.warn({ group: o.groupId, count: failed.length, errors }, 'messages sent to the DLQ');
       },
       onTransientError: (error, attempt, delayMs) =>
         this.log?.warn({ group: o.groupId, attempt, delayMs: Math.round(delayMs), error: (error as Error)?.message }, 'transient error, retrying batch'),

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { InvalidConfigError, loadConfig } from '@stafett/config';
+import { ensureDatabase } from '@stafett/persistence';
+import { PersonServiceModule } from './person-service.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  await ensureDatabase(config.databaseUrl);
+  const app = await NestFactory.create(PersonServiceModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  app.get(Logger).log(`person-service listening on http://127.0.0.1:${config.port}`);
+  process.stdout.write('ready\n');
+}
+
+main().catch((e: unknown) => {
+  const message = e instanceof InvalidConfigError ? e.message : `failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  process.stderr.write(`person-service: ${message}\n`);
+  process.exit(1);
+});

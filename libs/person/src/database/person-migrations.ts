@@ -1,0 +1,5 @@
+import { outboxMigration } from '@stafett/outbox';
+import { CreatePersonSchema1795910000000 } from './migrations/1795910000000-CreatePersonSchema';
+
+/** The person service's migrations, in order (the all-in-one app concatenates every service's). */
+export const PERSON_MIGRATIONS = [CreatePersonSchema1795910000000, outboxMigration('person', 1795910000001)];

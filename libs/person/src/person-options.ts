@@ -1,0 +1,10 @@
+export const PERSON_OPTIONS = Symbol('PERSON_OPTIONS');
+
+export interface PersonModuleOptions {
+  /** Prepended to every topic name; default: the config's STAFETT_TOPIC_PREFIX. */
+  readonly topicPrefix?: string;
+  /** Consumer group of the import consumer; default `stafett.person-service`. */
+  readonly consumerGroup?: string;
+  /** Records per transaction on the import path; default 500. */
+  readonly importBatchSize?: number;
+}
