@@ -4,13 +4,14 @@ import {
   entityContracts,
   IMPORT_RESULT_CONTRACT,
   TopicNames,
+  topicDefinitions,
   type ImportResult,
   type Person,
   type PersonChanged,
   type PersonImportPayload,
   type PersonImportRecord,
 } from '@stafett/contracts';
-import { AvroSerde, HttpSchemaRegistryClient, KafkajsClient, type ConsumedMessage, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
+import { AvroSerde, HttpSchemaRegistryClient, KafkajsClient, provisionTopics, type ConsumedMessage, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor } from '@stafett/testing';
 
 /** Test side of the person topics: produce import records, read every output topic with an independent consumer. */
@@ -30,6 +31,7 @@ export class PersonTopicsHarness {
   }
 
   async startReading(): Promise<void> {
+    await provisionTopics(this.client, topicDefinitions({ prefix: this.names.prefix }));
     const c = entityContracts('person');
     const read = (topic: string, sink: (m: ConsumedMessage) => Promise<void>) => {
       const consumer = this.client.consumer({
