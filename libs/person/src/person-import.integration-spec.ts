@@ -4,6 +4,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { ImportResult, PersonImportPayload } from '@stafett/contracts';
 import { invalidLuhn } from '@stafett/domain';
@@ -113,6 +114,14 @@ describe(PersonModule.name, () => {
         externalIds: [{ system: 'club-system', id: 'member-3' }, { system: 'spar', id: 'spar-1' }],
       });
     });
+  });
+
+  it('should expose records in, outcomes by code, outbox backlog and consumer lag on /metrics', async () => {
+    const metrics = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/stafett_import_records_total\{entity="person"\} [1-9]\d*/);
+    expect(metrics).toMatch(/stafett_import_outcomes_total\{entity="person",outcome="REJECTED",code="INVALID_CHECKSUM"\} 20/);
+    expect(metrics).toMatch(/stafett_outbox_backlog\{schema="person"\} \d+/);
+    expect(metrics).toMatch(/stafett_consumer_lag\{group="[^"]+",topic="[^"]+"\} \d+/);
   });
 
   it('should reject a record whose link and personnummer point at two different persons', async () => {

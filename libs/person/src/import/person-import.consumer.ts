@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonImportRecord } from '@stafett/contracts';
 import { AvroSerde, KAFKA_CLIENT, provisionTopics, TransientError, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
@@ -15,6 +15,28 @@ import { createPersonEncoders } from './person-encoders';
 const recordsIn = new Counter({ name: 'stafett_import_records_total', help: 'Import records consumed', labelNames: ['entity'] });
 const outcomes = new Counter({ name: 'stafett_import_outcomes_total', help: 'Import outcomes by outcome and first reason code', labelNames: ['entity', 'outcome', 'code'] });
 const published = new Counter({ name: 'stafett_outbox_published_total', help: 'Outbox rows published to Kafka', labelNames: ['schema'] });
+
+/** The running service instances the gauges read (one per process; tests may create several in turn). */
+const running = new Set<PersonImportService>();
+const latest = (): PersonImportService | undefined => [...running].pop();
+new Gauge({
+  name: 'stafett_outbox_backlog',
+  help: 'Outbox rows written but not yet acknowledged by Kafka',
+  labelNames: ['schema'],
+  async collect() {
+    const service = latest();
+    if (service) this.set({ schema: 'person' }, await service.outboxBacklog());
+  },
+});
+new Gauge({
+  name: 'stafett_consumer_lag',
+  help: 'Records on the topic not yet processed by the consumer group',
+  labelNames: ['group', 'topic'],
+  async collect() {
+    const lag = await latest()?.consumerLag();
+    if (lag) this.set({ group: lag.group, topic: lag.topic }, lag.lag);
+  },
+});
 
 /** Postgres unique_violation: two consumers created the same person at once; the retry will match it. */
 const UNIQUE_VIOLATION = '23505';
@@ -54,6 +76,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    running.add(this);
     await provisionTopics(this.kafka, topicDefinitions({ prefix: this.topics.prefix }));
     await this.ready();
     this.relayProducer = await this.kafka.producer();
@@ -67,7 +90,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
     this.relay.start();
     const reader = contractType(entityContracts('person').importRecord);
     this.consumer = this.kafka.consumer({
-      groupId: this.options.consumerGroup ?? `${this.topics.prefix}stafett.person-service`,
+      groupId: this.groupId,
       topics: [this.topics.imports('person')],
       dlqTopic: this.topics.dlq,
       maxBatchSize: this.options.importBatchSize ?? 500,
@@ -92,6 +115,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    running.delete(this);
     await this.consumer?.stop();
     await this.relay?.stop();
     await this.relayProducer?.disconnect();
@@ -100,6 +124,22 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
   /** Rows in the outbox not yet acknowledged by Kafka. */
   async outboxBacklog(): Promise<number> {
     return this.relay ? this.relay.backlog() : 0;
+  }
+
+  /** Import records waiting for this service (summed over partitions). */
+  async consumerLag(): Promise<{ group: string; topic: string; lag: number }> {
+    const admin = await this.kafka.admin();
+    try {
+      const topic = this.topics.imports('person');
+      const parts = await admin.groupLag(this.groupId, [topic]);
+      return { group: this.groupId, topic, lag: parts.reduce((n, p) => n + p.lag, 0) };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private get groupId(): string {
+    return this.options.consumerGroup ?? `${this.topics.prefix}stafett.person-service`;
   }
 
   private async ready(): Promise<ApplyPersonCommandsUseCase> {

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { KafkaModule } from '@stafett/kafka';
+import { MetricsModule } from '@stafett/observability';
 import { stafettDataSourceOptions } from '@stafett/persistence';
 import { PERSON_MIGRATIONS } from '../database/person-migrations';
 import { PersonModule } from '../person.module';
@@ -15,6 +16,7 @@ class PersonTestModule {
       module: PersonTestModule,
       imports: [
         StafettConfigModule.forRoot(config),
+        MetricsModule,
         TypeOrmModule.forRoot({ ...stafettDataSourceOptions({ databaseUrl: config.databaseUrl, migrations: PERSON_MIGRATIONS }), migrationsRun: true }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'person-test', schemaRegistryUrl: config.schemaRegistryUrl! }),
         PersonModule.forRoot(),
