@@ -66,7 +66,7 @@ export default tseslint.config(
   },
   {
     // Entry points and test infrastructure may read the environment.
-    files: ['apps/*/src/main.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    files: ['apps/*/src/main.ts', 'apps/bench/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4]`
+ * Prints B0–B4 side by side with the ratios that show the bottleneck, and writes the figures as
+ * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
+ */
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { contractType, entityContracts } from '@stafett/contracts';
+import { KafkajsClient } from '@stafett/kafka';
+import { dropDatabase, ensureDatabase } from '@stafett/persistence';
+import { benchRecord } from './bench-data';
+import { b0ProducerPerformance, b1Kafkajs, b2Serde, b3Postgres, median, medianOf, personRows } from './micro-benchmarks';
+import { PipelineBenchmark } from './pipeline-benchmark';
+
+const repo = path.resolve(__dirname, '..', '..', '..', '..');
+
+function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+async function main(): Promise<void> {
+  const size = Number(flag('size', '100000'));
+  const runs = Number(flag('runs', '3'));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4').split(','));
+  const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+  const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
+  const stamp = Date.now().toString(36);
+  baseUrl.pathname = `/stafett_bench_${stamp}`;
+  const databaseUrl = baseUrl.toString();
+  await ensureDatabase(databaseUrl);
+  const client = new KafkajsClient({ brokers: brokers.split(','), clientId: 'bench' });
+  const results: Record<string, unknown> = { size, runs, machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+
+  log(`generating ${fmt(size)} person import records`);
+  const records = Array.from({ length: size }, (_, i) => benchRecord(i, 0, 'bench'));
+  const type = contractType(entityContracts('person').importRecord);
+  const values = records.map((r) => Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), type.toBuffer(r)]));
+  const recordSize = Math.round(values.reduce((n, v) => n + v.length, 0) / values.length);
+  results['recordBytes'] = recordSize;
+
+  try {
+    const admin = await client.admin();
+    const topic = (name: string) => `bench-${stamp}-${name}`;
+    if (only.has('B0')) {
+      log('B0 Kafka ProducerPerformance');
+      let i = 0;
+      results['B0'] = await medianOf(runs, async () => {
+        const t = topic(`b0-${i++}`);
+        await admin.createTopics([{ topic: t, numPartitions: 6 }]);
+        return b0ProducerPerformance(repo, brokers, t, size, recordSize);
+      });
+    }
+    if (only.has('B1')) {
+      log('B1 kafkajs producer');
+      let i = 0;
+      results['B1'] = await medianOf(runs, async () => {
+        const t = topic(`b1-${i++}`);
+        await admin.createTopics([{ topic: t, numPartitions: 6 }]);
+        return b1Kafkajs(client, t, values);
+      });
+    }
+    await admin.disconnect();
+    if (only.has('B2')) {
+      log('B2 avsc vs JSON');
+      const sample = records.slice(0, Math.min(size, 100_000));
+      b2Serde(sample.slice(0, 5_000));
+      const all = Array.from({ length: runs }, () => b2Serde(sample));
+      const pick = (k: keyof (typeof all)[number]) => median(all.map((r) => r[k]));
+      results['B2'] = { avroEncode: pick('avroEncode'), jsonEncode: pick('jsonEncode'), avroDecode: pick('avroDecode'), jsonDecode: pick('jsonDecode'), avroBytes: pick('avroBytes'), jsonBytes: pick('jsonBytes') };
+    }
+    if (only.has('B3')) {
+      log('B3 Postgres COPY vs chunked INSERT');
+      const rows = personRows(records);
+      results['B3'] = {
+        copy: await medianOf(runs, () => b3Postgres(databaseUrl, rows, 'copy', 'bench_b3_copy')),
+        insert: await medianOf(runs, () => b3Postgres(databaseUrl, rows, 'insert', 'bench_b3_insert')),
+      };
+    }
+    if (only.has('B4')) {
+      log('B4 pipeline: platform process, import records in, PersonChanged out');
+      const pipeline = new PipelineBenchmark(repo, client, { databaseUrl, brokers, port: await freePort(), prefix: `bench${stamp}.` });
+      await pipeline.start();
+      try {
+        await pipeline.throughput(100, Math.min(size, 5_000)); // warm-up
+        const tp = [];
+        for (let r = 1; r <= runs; r++) {
+          tp.push(await pipeline.throughput(r, size));
+          log(`B4 run ${r}: ${fmt(tp[tp.length - 1].recordsPerSecond)} records/s`);
+        }
+        const mid = [...tp].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(tp.length / 2)];
+        const rate = Math.round(mid.recordsPerSecond / 2);
+        log(`B4 latency at a steady ${fmt(rate)} records/s`);
+        const latency = await pipeline.latency(50, rate, 15);
+        results['B4'] = { median: mid.recordsPerSecond, all: tp.map((t) => t.recordsPerSecond), run: mid, latency };
+      } finally {
+        await pipeline.stop();
+      }
+    }
+  } finally {
+    await client.close();
+    await dropDatabase(databaseUrl).catch(() => undefined);
+  }
+
+  report(results);
+  mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
+  const file = path.join(repo, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  log(`figures written to ${path.relative(repo, file)}`);
+}
+
+function report(r: Record<string, unknown>): void {
+  const m = (k: string) => (r[k] as { median: number } | undefined)?.median;
+  const b2 = r['B2'] as Record<string, number> | undefined;
+  const b3 = r['B3'] as { copy: { median: number }; insert: { median: number } } | undefined;
+  const b4 = r['B4'] as { median: number; run: { maxOutboxBacklog: number; maxConsumerLag: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> }; latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number } } | undefined;
+  const lines: string[] = [];
+  lines.push(`Stafett benchmarks: ${fmt(r['size'] as number)} persons, median of ${r['runs'] as number} runs after a warm-up; Avro record ${r['recordBytes'] as number} bytes`);
+  lines.push('');
+  lines.push('| id | what | records/s | notes |');
+  lines.push('|---|---|---:|---|');
+  if (m('B0')) lines.push(`| B0 | Kafka ProducerPerformance (java, idempotent, acks=all) | ${fmt(m('B0')!)} | the broker's ceiling at our record size |`);
+  if (m('B1')) lines.push(`| B1 | kafkajs via our producer port, same Avro records | ${fmt(m('B1')!)} | one send in flight, 2,000 records per request |`);
+  if (b2) {
+    lines.push(`| B2 | avsc encode / JSON.stringify | ${fmt(b2['avroEncode'])} / ${fmt(b2['jsonEncode'])} | ${b2['avroBytes']} vs ${b2['jsonBytes']} bytes per record |`);
+    lines.push(`| B2 | avsc decode / JSON.parse | ${fmt(b2['avroDecode'])} / ${fmt(b2['jsonDecode'])} | |`);
+  }
+  if (b3) lines.push(`| B3 | Postgres COPY / chunked INSERT (unnest, 1,000 rows) | ${fmt(b3.copy.median)} / ${fmt(b3.insert.median)} | person rows only |`);
+  if (b4) {
+    lines.push(`| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records |`);
+    lines.push(`| B4 | end-to-end latency at ${fmt(b4.latency.ratePerSecond)}/s | p50 ${b4.latency.p50Ms} ms, p99 ${b4.latency.p99Ms} ms | ${fmt(b4.latency.records)} records |`);
+    lines.push('');
+    lines.push('| process (B4 median run) | CPU seconds | peak RSS MiB |');
+    lines.push('|---|---:|---:|');
+    for (const [name, p] of Object.entries(b4.run.processes)) lines.push(`| ${name} | ${p.cpuSeconds} | ${p.peakRssMiB} |`);
+  }
+  lines.push('');
+  if (b4 && m('B1')) lines.push(`B4/B1 = ${(b4.median / m('B1')!).toFixed(2)} (target >= 0.25)`);
+  if (b4 && b3) lines.push(`B4/B3 = ${(b4.median / b3.copy.median).toFixed(2)} against COPY, ${(b4.median / b3.insert.median).toFixed(2)} against chunked INSERT`);
+  if (b4) lines.push(`3,000,000 persons at the B4 rate: ${((3_000_000 / b4.median) / 60).toFixed(1)} min (target < 5 min)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonChanged, type PersonImportRecord } from '@stafett/contracts';
+import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
+import { benchRecord } from './bench-data';
+import { pidsMatching, ProcessSampler } from './proc-stats';
+
+export interface PipelineRun {
+  readonly recordsPerSecond: number;
+  readonly maxOutboxBacklog: number;
+  readonly maxConsumerLag: number;
+  readonly processes: Record<string, { cpuSeconds: number; peakRssMiB: number }>;
+}
+
+export interface LatencyRun {
+  readonly ratePerSecond: number;
+  readonly records: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * B4: the all-in-one platform as a separate process (the built-in registry inside it); this
+ * process produces person import records and reads the `PersonChanged` events with an
+ * independent consumer.
+ */
+export class PipelineBenchmark {
+  private service: ChildProcess | undefined;
+  private readonly names: TopicNames;
+  private readonly serde: AvroSerde;
+  private producer: KafkaProducerPort | undefined;
+  private reader: KafkaConsumerPort | undefined;
+  /** recordId -> time its event was read */
+  private readonly seen = new Map<string, number>();
+  private waiter: { count: number; ids: Set<string>; resolve: () => void } | undefined;
+
+  constructor(
+    private readonly repo: string,
+    private readonly client: KafkaClientPort,
+    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string },
+  ) {
+    this.names = new TopicNames(env.prefix);
+    this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://127.0.0.1:${env.port}/registry`));
+  }
+
+  private get baseUrl(): string {
+    return `http://127.0.0.1:${this.env.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.service = spawn(process.execPath, [path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
+      env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; i < 240; i++) {
+      const ok = await fetch(`${this.baseUrl}/health/ready`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (this.service.exitCode !== null) throw new Error('the platform exited during start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await provisionTopics(this.client, topicDefinitions({ prefix: this.env.prefix }));
+    this.producer = await this.client.producer();
+    const reader = contractType(entityContracts('person').changed);
+    this.reader = this.client.consumer({
+      groupId: `${this.env.prefix}bench-reader`,
+      topics: [this.names.events('person')],
+      dlqTopic: `${this.names.dlq}.bench-reader`,
+      maxBatchSize: 5_000,
+      handler: async (messages) => {
+        const now = performance.now();
+        const { decoded } = await this.serde.decodeBatch<PersonChanged>(messages, reader);
+        for (const { value } of decoded) {
+          if (value.causationId && !this.seen.has(value.causationId)) {
+            this.seen.set(value.causationId, now);
+            if (this.waiter?.ids.has(value.causationId) && --this.waiter.count === 0) this.waiter.resolve();
+          }
+        }
+      },
+    });
+    await this.reader.start();
+  }
+
+  /** Produces `count` records as fast as the producer goes; measures until the last event is read. */
+  async throughput(run: number, count: number): Promise<PipelineRun> {
+    const encode = await this.encoder();
+    const records = Array.from({ length: count }, (_, i) => benchRecord(i, run, randomUUID()));
+    const values = records.map((r) => ({ topic: this.names.imports('person'), key: `bench:${r.externalId}`, value: encode(r) }));
+    const done = this.expect(records);
+    const sampler = new ProcessSampler({
+      'node (platform)': () => (this.service?.pid ? [this.service.pid] : []),
+      'node (bench driver)': () => [process.pid],
+      'java (kafka)': () => pidsMatching(/kafka\.Kafka /),
+      postgres: () => pidsMatching(/^postgres/),
+    });
+    let maxBacklog = 0;
+    let maxLag = 0;
+    const poll = setInterval(() => {
+      void this.metrics().then((m) => {
+        maxBacklog = Math.max(maxBacklog, m.backlog);
+        maxLag = Math.max(maxLag, m.lag);
+      });
+    }, 1_000);
+    sampler.begin();
+    const started = performance.now();
+    for (let i = 0; i < values.length; i += 20_000) await this.producer!.send(values.slice(i, i + 20_000));
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(poll);
+    return { recordsPerSecond: count / seconds, maxOutboxBacklog: maxBacklog, maxConsumerLag: maxLag, processes: sampler.end() };
+  }
+
+  /** Produces at a steady rate in 100 ms ticks; end-to-end latency from send to the event being read. */
+  async latency(run: number, ratePerSecond: number, seconds: number): Promise<LatencyRun> {
+    const encode = await this.encoder();
+    const perTick = Math.max(1, Math.round(ratePerSecond / 10));
+    const ticks = seconds * 10;
+    const sentAt = new Map<string, number>();
+    const all: PersonImportRecord[] = [];
+    const started = performance.now();
+    for (let t = 0; t < ticks; t++) {
+      const records = Array.from({ length: perTick }, (_, i) => benchRecord(t * perTick + i, run, 'latency'));
+      all.push(...records);
+      const now = performance.now();
+      for (const r of records) sentAt.set(r.recordId, now);
+      await this.producer!.send(records.map((r) => ({ topic: this.names.imports('person'), key: `bench:${r.externalId}`, value: encode(r) })));
+      const wait = started + (t + 1) * 100 - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await this.expect(all);
+    const latencies = all.map((r) => this.seen.get(r.recordId)! - sentAt.get(r.recordId)!).sort((a, b) => a - b);
+    return { ratePerSecond: perTick * 10, records: all.length, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)) };
+  }
+
+  async stop(): Promise<void> {
+    await this.reader?.stop();
+    await this.producer?.disconnect();
+    if (this.service && this.service.exitCode === null) {
+      const exited = new Promise((r) => this.service!.once('exit', r));
+      this.service.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  private encoder() {
+    return this.serde.encoderFor<PersonImportRecord>(this.names.imports('person'), contractType(entityContracts('person').importRecord));
+  }
+
+  private expect(records: readonly PersonImportRecord[]): Promise<void> {
+    const ids = new Set(records.map((r) => r.recordId));
+    let count = 0;
+    for (const id of ids) if (!this.seen.has(id)) count++;
+    if (count === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.waiter = { ids, count, resolve }));
+  }
+
+  private async metrics(): Promise<{ backlog: number; lag: number }> {
+    const text = await fetch(`${this.baseUrl}/metrics`).then((r) => r.text(), () => '');
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+    return { backlog: value(/^stafett_outbox_backlog\{schema="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*\} (\d+)/m) };
+  }
+}

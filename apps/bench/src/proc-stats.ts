@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK = 100; // USER_HZ on Linux
+
+export interface ProcSample {
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+}
+
+function read(pid: number): ProcSample | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = (Number(fields[11]) + Number(fields[12])) / TICK;
+    const rssPages = Number(fields[21]);
+    return { cpuSeconds: cpu, rssBytes: rssPages * 4096 };
+  } catch {
+    return undefined; // the process ended
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Every pid whose command line matches. */
+export function pidsMatching(pattern: RegExp): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => pattern.test(commandOf(pid)));
+}
+
+/** Samples CPU time and RSS of groups of processes (summed per group) while a benchmark runs. */
+export class ProcessSampler {
+  private readonly start = new Map<string, number>();
+  private readonly peak = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly groups: Record<string, () => number[]>) {}
+
+  begin(intervalMs = 200): void {
+    for (const [name, pids] of Object.entries(this.groups)) {
+      this.start.set(name, this.sum(pids()).cpuSeconds);
+      this.peak.set(name, 0);
+    }
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.sample();
+  }
+
+  end(): Record<string, { cpuSeconds: number; peakRssMiB: number }> {
+    clearInterval(this.timer);
+    this.sample();
+    const out: Record<string, { cpuSeconds: number; peakRssMiB: number }> = {};
+    for (const [name, pids] of Object.entries(this.groups)) {
+      out[name] = {
+        cpuSeconds: Math.round((this.sum(pids()).cpuSeconds - (this.start.get(name) ?? 0)) * 10) / 10,
+        peakRssMiB: Math.round((this.peak.get(name) ?? 0) / 1024 / 1024),
+      };
+    }
+    return out;
+  }
+
+  private sample(): void {
+    for (const [name, pids] of Object.entries(this.groups)) {
+      const rss = this.sum(pids()).rssBytes;
+      if (rss > (this.peak.get(name) ?? 0)) this.peak.set(name, rss);
+    }
+  }
+
+  private sum(pids: number[]): ProcSample {
+    let cpuSeconds = 0;
+    let rssBytes = 0;
+    for (const pid of pids) {
+      const s = read(pid);
+      if (s) {
+        cpuSeconds += s.cpuSeconds;
+        rssBytes += s.rssBytes;
+      }
+    }
+    return { cpuSeconds, rssBytes };
+  }
+}

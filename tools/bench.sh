@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench [-- --size 100000 --runs 3 --only B0,B4]`: benchmarks B0–B4 (see docs/benchmarks.md).
+# Needs what the tests need: Kafka (started here when none answers, stopped after) and Postgres.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source tools/node/ensure-node.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund
+tools/kafka/kafka.sh jars
+started=""
+if ! tools/kafka/kafka.sh status; then tools/kafka/kafka.sh start; started=1; fi
+trap '[ -n "$started" ] && tools/kafka/kafka.sh stop' EXIT
+node tools/build/build.mjs
+node --enable-source-maps dist/apps/bench/src/main.js "$@"
