@@ -87,6 +87,8 @@ export interface ConsumerOptions {
   /** Largest slice of a fetched batch given to the handler at once; default 500. */
   readonly maxBatchSize?: number;
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Partitions handled at once (each in order); default 1. */
+  readonly partitionsConcurrently?: number;
   readonly sessionTimeoutMs?: number;
 }
 

@@ -5,6 +5,6 @@ export interface PersonModuleOptions {
   readonly topicPrefix?: string;
   /** Consumer group of the import consumer; default `stafett.person-service`. */
   readonly consumerGroup?: string;
-  /** Records per transaction on the import path; default 500. */
+  /** Records per transaction on the import path; default 2,000. */
   readonly importBatchSize?: number;
 }

@@ -65,7 +65,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
         if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;

@@ -141,8 +141,11 @@ export class PersonRepository {
     );
   }
 
-  /** Writes the final state of every changed person (insert or update), replacing their child rows. */
-  async saveAll(tx: SqlExecutor, persons: readonly StoredPerson[]): Promise<void> {
+  /**
+   * Writes the final state of every changed person (insert or update), replacing their child rows.
+   * `existed` names the persons that had rows before the batch: only theirs need deleting.
+   */
+  async saveAll(tx: SqlExecutor, persons: readonly StoredPerson[], existed: ReadonlySet<string>): Promise<void> {
     if (persons.length === 0) return;
     const col = <T>(f: (p: StoredPerson) => T) => persons.map(f);
     await tx.query(
@@ -167,10 +170,12 @@ export class PersonRepository {
         col((p) => p.version),
       ],
     );
-    const ids = col((p) => p.state.id);
-    await tx.query('DELETE FROM person.membership WHERE person_id = ANY($1::uuid[])', [ids]);
-    await tx.query('DELETE FROM person.guardian WHERE person_id = ANY($1::uuid[])', [ids]);
-    await tx.query('DELETE FROM person.external_id WHERE person_id = ANY($1::uuid[])', [ids]);
+    const ids = col((p) => p.state.id).filter((id) => existed.has(id));
+    if (ids.length > 0) {
+      await tx.query('DELETE FROM person.membership WHERE person_id = ANY($1::uuid[])', [ids]);
+      await tx.query('DELETE FROM person.guardian WHERE person_id = ANY($1::uuid[])', [ids]);
+      await tx.query('DELETE FROM person.external_id WHERE person_id = ANY($1::uuid[])', [ids]);
+    }
     const m = persons.flatMap((p) => p.state.memberships.map((x, i) => [p.state.id, x.organisationId, x.from, x.to, i] as const));
     if (m.length) {
       await tx.query(

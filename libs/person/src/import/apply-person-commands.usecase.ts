@@ -55,6 +55,7 @@ export class ApplyPersonCommandsUseCase {
     const refIds = await repo.existingIds(tx, refs.flatMap((r) => (r.id ? [r.id] : [])));
     const candidates = [...links.values(), ...byPnr.values(), ...todo.flatMap((c) => (c.targetId ? [c.targetId] : []))];
     const states = await repo.loadForUpdate(tx, candidates);
+    const existed = new Set(states.keys());
 
     const batch = new BatchState(states, links, byPnr, refIds, (p) => protectedSet.has(repo.protectedHash(p).toString('hex')));
     const outbox: OutboxMessage[] = [];
@@ -72,7 +73,7 @@ export class ApplyPersonCommandsUseCase {
     }
 
     await repo.deleteAll(tx, [...batch.deleted]);
-    await repo.saveAll(tx, [...batch.dirty].filter((id) => !batch.deleted.has(id)).map((id) => batch.states.get(id)!));
+    await repo.saveAll(tx, [...batch.dirty].filter((id) => !batch.deleted.has(id)).map((id) => batch.states.get(id)!), existed);
     await repo.markProcessed(tx, todo.map((c) => c.recordId));
     await repo.registerProtected(tx, newlyProtected);
     await appendToOutbox(tx, this.schema, outbox);

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonImportRecord } from '@stafett/contracts';
 import { AvroSerde, KAFKA_CLIENT, provisionTopics, TransientError, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { OutboxRelay } from '@stafett/outbox';
-import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
+import { crashAt, STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { PersonRepository } from '../database/person.repository';
 import { PERSON_OPTIONS, type PersonModuleOptions } from '../person-options';
 import { ApplyPersonCommandsUseCase } from './apply-person-commands.usecase';
@@ -86,6 +86,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
       producer: this.relayProducer,
       logger: { info: (o, m) => this.log.log({ ...o, msg: m }), warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
       onPublished: (n) => published.inc({ schema: 'person' }, n),
+      faultPoint: () => crashAt(this.config, 'outbox.after-ack'),
     });
     this.relay.start();
     const reader = contractType(entityContracts('person').importRecord);
@@ -93,7 +94,9 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
       groupId: this.groupId,
       topics: [this.topics.imports('person')],
       dlqTopic: this.topics.dlq,
-      maxBatchSize: this.options.importBatchSize ?? 500,
+      maxBatchSize: this.options.importBatchSize ?? 2_000,
+      // Two transactions at once keep both cores busy: one waits on Postgres while the other computes.
+      partitionsConcurrently: 2,
       handler: async (messages) => {
         const { decoded, failed } = await this.serde.decodeBatch<PersonImportRecord>(messages, reader);
         recordsIn.inc({ entity: 'person' }, messages.length);
@@ -105,6 +108,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
             if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new TransientError('CONCURRENT_CREATE', 'a person was created concurrently; retrying the batch', { cause: e });
             throw e;
           }
+          crashAt(this.config, 'person.after-db-commit'); // test-only: committed in Postgres, offsets not yet
           for (const r of results) if (!r.duplicate) outcomes.inc({ entity: 'person', outcome: r.outcome, code: r.reasons[0]?.code ?? '' });
         }
         return { failed };
