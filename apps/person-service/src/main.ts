@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { apiValidationPipe } from '@stafett/api';
+import { IMPORT_BODY_LIMIT } from '@stafett/imports';
 import { Logger } from 'nestjs-pino';
 import { InvalidConfigError, loadConfig } from '@stafett/config';
 import { ensureDatabase } from '@stafett/persistence';
@@ -8,8 +11,10 @@ import { PersonServiceModule } from './person-service.module';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await ensureDatabase(config.databaseUrl);
-  const app = await NestFactory.create(PersonServiceModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(PersonServiceModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
+  app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   await app.listen(config.port);
   app.get(Logger).log(`person-service listening on http://127.0.0.1:${config.port}`);

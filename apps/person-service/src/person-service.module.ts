@@ -5,7 +5,9 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
-import { PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
+import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
+import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS, ImportsModule } from '@stafett/imports';
+import { PERSON_ENTITIES, PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
 
 /** The person service alone: imports, events, REST, against an external registry (SCHEMA_REGISTRY_URL). */
 @Module({})
@@ -20,11 +22,17 @@ export class PersonServiceModule {
         LoggingModule.forRoot({ serviceName: 'person-service', level: config.logLevel }),
         MetricsModule,
         TypeOrmModule.forRoot({
-          ...stafettDataSourceOptions({ databaseUrl: config.databaseUrl, migrations: PERSON_MIGRATIONS, applicationName: 'person-service' }),
+          ...stafettDataSourceOptions({
+            databaseUrl: config.databaseUrl,
+            entities: [...API_ENTITIES, ...PERSON_ENTITIES, ...IMPORTS_ENTITIES],
+            migrations: [...API_MIGRATIONS, ...PERSON_MIGRATIONS, ...IMPORTS_MIGRATIONS],
+            applicationName: 'person-service',
+          }),
           migrationsRun: true,
         }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'person-service', schemaRegistryUrl: registryUrl }),
         PersonModule.forRoot(),
+        ImportsModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -6,7 +6,9 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
-import { PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
+import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
+import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS, ImportsModule } from '@stafett/imports';
+import { PERSON_ENTITIES, PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
 import {
   InProcessSchemaRegistryClient,
   SCHEMA_REGISTRY_ENTITIES,
@@ -35,8 +37,8 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...stafettDataSourceOptions({
             databaseUrl: config.databaseUrl,
-            entities: [...SCHEMA_REGISTRY_ENTITIES],
-            migrations: [...SCHEMA_REGISTRY_MIGRATIONS, ...PERSON_MIGRATIONS],
+            entities: [...SCHEMA_REGISTRY_ENTITIES, ...API_ENTITIES, ...PERSON_ENTITIES, ...IMPORTS_ENTITIES],
+            migrations: [...SCHEMA_REGISTRY_MIGRATIONS, ...API_MIGRATIONS, ...PERSON_MIGRATIONS, ...IMPORTS_MIGRATIONS],
           }),
           migrationsRun: true,
         }),
@@ -51,6 +53,7 @@ export class AppModule {
         }),
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
         PersonModule.forRoot(),
+        ImportsModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -1,17 +1,21 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { apiValidationPipe } from '@stafett/api';
 import type { StafettConfig } from '@stafett/config';
+import { IMPORT_BODY_LIMIT } from '@stafett/imports';
 import { ensureDatabase } from '@stafett/persistence';
 import { AppModule } from './app.module';
 
 /** Builds the all-in-one application (not yet listening): used by main.ts and by the tests. */
 export async function createApp(config: StafettConfig): Promise<INestApplication> {
   await ensureDatabase(config.databaseUrl);
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }));
+  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
+  app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('Stafett')

@@ -10,3 +10,4 @@ export * from './schema-registry.client';
 export { KafkajsClient, type KafkajsClientOptions } from './kafkajs/kafkajs-client.adapter';
 export type { KafkaLogSink } from './kafkajs/kafkajs-log';
 export * from './schema-registry-readiness.check';
+export * from './retrying-start';

@@ -43,6 +43,8 @@ export function testConfig(overrides: Record<string, string> = {}): StafettConfi
     DATABASE_URL: testDatabaseUrl(),
     KAFKA_BROKERS: testKafkaBrokers().join(','),
     SCHEMA_REGISTRY_URL: testSchemaRegistryUrl(),
+    // Each app under test gets its own topics and consumer groups.
+    STAFETT_TOPIC_PREFIX: `${uniqueId('app')}.`,
     LOG_LEVEL: 'warn',
     PORT: '0',
     ...overrides,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonImportRecord } from '@stafett/contracts';
-import { AvroSerde, KAFKA_CLIENT, provisionTopics, TransientError, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
+import { AvroSerde, KAFKA_CLIENT, provisionTopics, RetryingStart, TransientError, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { OutboxRelay } from '@stafett/outbox';
 import { crashAt, STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { PersonRepository } from '../database/person.repository';
@@ -57,6 +57,7 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
   private relay: OutboxRelay | undefined;
   private relayProducer: KafkaProducerPort | undefined;
   private useCase: ApplyPersonCommandsUseCase | undefined;
+  private readonly start = new RetryingStart('person import', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
   readonly topics: TopicNames;
 
   constructor(
@@ -75,8 +76,16 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
     return this.dataSource.transaction((manager) => useCase.execute(manager, commands));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Starts the Kafka side in the background and keeps retrying while Kafka or the registry is
+   * away: the service stays up (and says so on /health/ready) instead of crash-looping.
+   */
+  onApplicationBootstrap(): void {
     running.add(this);
+    this.start.begin(() => this.startKafkaSide(), () => this.stopKafkaSide());
+  }
+
+  private async startKafkaSide(): Promise<void> {
     await provisionTopics(this.kafka, topicDefinitions({ prefix: this.topics.prefix }));
     await this.ready();
     this.relayProducer = await this.kafka.producer();
@@ -120,9 +129,18 @@ export class PersonImportService implements OnApplicationBootstrap, BeforeApplic
 
   async beforeApplicationShutdown(): Promise<void> {
     running.delete(this);
-    await this.consumer?.stop();
-    await this.relay?.stop();
-    await this.relayProducer?.disconnect();
+    await this.start.stop();
+    await this.stopKafkaSide();
+  }
+
+  private async stopKafkaSide(): Promise<void> {
+    const { consumer, relay, relayProducer } = this;
+    this.consumer = undefined;
+    this.relay = undefined;
+    this.relayProducer = undefined;
+    await consumer?.stop().catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
+    await relayProducer?.disconnect().catch(() => undefined);
   }
 
   /** Rows in the outbox not yet acknowledged by Kafka. */

@@ -1,0 +1,75 @@
+import { DataSource } from 'typeorm';
+import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett/persistence';
+import { testConfig, testDatabaseUrl, uniqueId } from '@stafett/testing';
+import { API_ENTITIES, API_MIGRATIONS } from '../database/api-database';
+import { ApiKeyEntity } from '../database/api-key.entity';
+import { ApiKeyService } from './api-key.service';
+
+describe(ApiKeyService.name, () => {
+  // Its own database: the bootstrap key depends on what the table already holds.
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${uniqueId('auth_keys').replace(/-/g, '_')}`;
+  const databaseUrl = url.toString();
+  let dataSource: DataSource;
+  let stderr: jest.SpyInstance;
+
+  const newService = () => new ApiKeyService(dataSource.getRepository(ApiKeyEntity), dataSource, testConfig());
+  const printed = () => stderr.mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith('stafett: generated'));
+
+  beforeAll(async () => {
+    await ensureDatabase(databaseUrl);
+    dataSource = new DataSource({ ...stafettDataSourceOptions({ databaseUrl, entities: API_ENTITIES, migrations: API_MIGRATIONS }), logging: ['error'], migrationsRun: true });
+    await dataSource.initialize();
+  });
+
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => stderr.mockRestore());
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('should generate a development admin key at first boot, print it once, and accept it', async () => {
+    await newService().ensureBootstrapKey(undefined);
+    const lines = printed();
+    expect(lines).toHaveLength(1);
+    const [, key] = /generated development admin API key: (stf_[A-Za-z0-9_-]{43}); set STAFETT_ADMIN_API_KEY to choose your own\n$/.exec(lines[0])!;
+    expect(await newService().verify(key)).toEqual({ keyId: expect.any(String), name: 'admin' });
+    const stored = await dataSource.query<{ key_hash: string }[]>(`SELECT key_hash FROM auth.api_key`);
+    expect(stored.map((r) => r.key_hash)).not.toContain(key);
+  });
+
+  it('should print nothing at a later boot when an admin key exists', async () => {
+    await newService().ensureBootstrapKey(undefined);
+    expect(printed()).toEqual([]);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM auth.api_key WHERE name = 'admin'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('should store a configured admin key once, and revoke the generated one', async () => {
+    const configured = `stf_${uniqueId('configured-admin-key')}`;
+    await newService().ensureBootstrapKey(configured);
+    await newService().ensureBootstrapKey(configured);
+    expect(printed()).toEqual([]);
+    expect(await newService().verify(configured)).toMatchObject({ name: 'admin' });
+    const rows = await dataSource.query<{ active: boolean }[]>(`SELECT revoked_at IS NULL AS active FROM auth.api_key WHERE name = 'admin' ORDER BY created_at`);
+    expect(rows).toEqual([{ active: false }, { active: true }]);
+  });
+
+  it('should return a created key once and know it by its name', async () => {
+    const service = newService();
+    const created = await service.create('club-system');
+    expect(created.key).toMatch(/^stf_/);
+    expect(await service.verify(created.key)).toEqual({ keyId: created.id, name: 'club-system' });
+    expect(await service.verify(`${created.key}x`)).toBeUndefined();
+  });
+
+  it('should refuse a revoked key', async () => {
+    const created = await newService().create('revoked-system');
+    await dataSource.query(`UPDATE auth.api_key SET revoked_at = now() WHERE id = $1`, [created.id]);
+    expect(await newService().verify(created.key)).toBeUndefined();
+  });
+});

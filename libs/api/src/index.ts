@@ -1,0 +1,13 @@
+export * from './api-resource.decorator';
+export * from './api.module';
+export * from './auth/actor.decorator';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth/api-key';
+export { ApiKeyGuard, type AuthenticatedRequest } from './auth/api-key.guard';
+export { ADMIN_KEY_NAME, ApiKeyService, type ApiPrincipal } from './auth/api-key.service';
+export * from './cursor';
+export { API_ENTITIES, API_MIGRATIONS } from './database/api-database';
+export { ApiKeyEntity } from './database/api-key.entity';
+export * from './problem/problem-details';
+export { ProblemDetailsFilter } from './problem/problem-details.filter';
+export { ApiProblemResponses, FieldErrorDto, ProblemDto } from './problem/problem.dto';
+export { apiValidationPipe, fieldErrorsOf, validationProblem } from './problem/validation-problem';

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import { ApiProblemResponses, ApiResource, Problems } from '@stafett/api';
+import { ImportRequestDto } from './dtos/import-request.dto';
+import { ImportAcceptedDto, ImportReportDto } from './dtos/import-report.dto';
+import { MAX_RECORDS_PER_IMPORT } from './imports-options';
+import { ImportReportQuery } from './queries/import-report.query';
+import { SubmitImportService } from './submit-import.service';
+
+const BatchId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('No import batch with this id.') });
+
+/** The generic import path (DESIGN §2) for systems that cannot produce to Kafka. */
+@ApiResource('imports')
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly submitter: SubmitImportService,
+    private readonly reports: ImportReportQuery,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Import a batch of records',
+    description: `Up to ${MAX_RECORDS_PER_IMPORT} records. Answered once Kafka has every record; follow the report at Location.`,
+  })
+  @ApiAcceptedResponse({ type: ImportAcceptedDto, headers: { Location: { description: 'The batch report', schema: { type: 'string' } } } })
+  @ApiProblemResponses({
+    400: 'The body is not a JSON object',
+    422: 'Invalid records (each error names records[i] and the field); nothing was imported',
+    503: 'Kafka did not take the records; send the request again',
+  })
+  async submit(@Body() body: ImportRequestDto, @Res({ passthrough: true }) res: Pick<ServerResponse, 'setHeader'>): Promise<ImportAcceptedDto> {
+    const { batchId } = await this.submitter.submit(body);
+    res.setHeader('Location', `/v1/imports/${batchId}`);
+    return { batchId };
+  }
+
+  @Get(':batchId')
+  @ApiOperation({ summary: 'The report of a batch', description: 'PENDING until every record has its result, then DONE.' })
+  @ApiOkResponse({ type: ImportReportDto })
+  @ApiProblemResponses({ 404: 'No batch with this id' })
+  async report(@Param('batchId', BatchId) batchId: string): Promise<ImportReportDto> {
+    const report = await this.reports.report(batchId);
+    if (!report) throw Problems.notFound('No import batch with this id.');
+    return report;
+  }
+}

@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import { Actor, ApiProblemResponses, ApiResource, Problems } from '@stafett/api';
+import { CORRELATION_ID_HEADER } from '@stafett/observability';
+import { CreatePersonDto } from './dtos/create-person.dto';
+import { ListPersonsQueryDto } from './dtos/list-persons-query.dto';
+import { PersonDto, PersonPageDto } from './dtos/person.dto';
+import { UpdatePersonDto } from './dtos/update-person.dto';
+import { etagOf, expectedVersion } from './if-match';
+import { PersonWriteService, type RestCaller } from './person-write.service';
+import { PersonQueryService } from './queries/person-query.service';
+import { toPersonPayload } from './to-person-payload';
+
+/** An id that is not a uuid names no person: 404, like any unknown id. */
+const PersonId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('No person with this id.') });
+
+const ETAG_HEADER = { ETag: { description: 'The version of the person, "<version>": send it back as If-Match', schema: { type: 'string', example: '"1"' } } };
+
+type Headed = Pick<ServerResponse, 'setHeader'>;
+
+function caller(actor: string, correlationId: string | undefined): RestCaller {
+  const usable = correlationId !== undefined && correlationId.length > 0 && correlationId.length <= 128;
+  return { actor, correlationId: usable ? correlationId : undefined };
+}
+
+/** `/v1/persons`: reads from the person tables; every write goes through the import rules (`PersonWriteService`). */
+@ApiResource('persons')
+@Controller('v1/persons')
+export class PersonsController {
+  constructor(
+    private readonly writes: PersonWriteService,
+    private readonly queries: PersonQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a person', description: 'Runs the regelverk of imports; a personnummer that is already in the register is a 409.' })
+  @ApiCreatedResponse({ type: PersonDto, headers: { ...ETAG_HEADER, Location: { description: 'The new person', schema: { type: 'string' } } } })
+  @ApiProblemResponses({ 400: 'The body is not a JSON object', 409: 'The personal identity number belongs to a person already', 422: 'Invalid fields (each named in errors)' })
+  async create(
+    @Body() body: CreatePersonDto,
+    @Actor() actor: string,
+    @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
+    @Res({ passthrough: true }) res: Headed,
+  ): Promise<PersonDto> {
+    const person = await this.writes.create(toPersonPayload(body, false), caller(actor, correlationId));
+    res.setHeader('ETag', etagOf(person.version));
+    res.setHeader('Location', `/v1/persons/${person.id}`);
+    return person;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List persons', description: 'Filters combine with AND; pages follow nextCursor (ordered by id).' })
+  @ApiOkResponse({ type: PersonPageDto })
+  @ApiProblemResponses({ 422: 'Invalid filter, limit or cursor' })
+  list(@Query() query: ListPersonsQueryDto): Promise<PersonPageDto> {
+    return this.queries.list({ organisationId: query.organisationId, name: query.name, personalIdentityNumber: query.personalIdentityNumber }, query.limit, query.cursor);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a person' })
+  @ApiOkResponse({ type: PersonDto, headers: ETAG_HEADER })
+  @ApiProblemResponses({ 404: 'No person with this id' })
+  async get(@Param('id', PersonId) id: string, @Res({ passthrough: true }) res: Headed): Promise<PersonDto> {
+    const person = await this.queries.get(id);
+    if (!person) throw Problems.notFound('No person with this id.');
+    res.setHeader('ETag', etagOf(person.version));
+    return person;
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a person', description: 'Fields left out keep their value; null clears a clearable field.' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the version you read, e.g. "3"' })
+  @ApiOkResponse({ type: PersonDto, headers: ETAG_HEADER })
+  @ApiProblemResponses({
+    404: 'No person with this id',
+    409: 'The personal identity number belongs to another person',
+    412: 'The person changed since that version',
+    422: 'Invalid fields (each named in errors)',
+    428: 'If-Match is missing',
+  })
+  async update(
+    @Param('id', PersonId) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: UpdatePersonDto,
+    @Actor() actor: string,
+    @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
+    @Res({ passthrough: true }) res: Headed,
+  ): Promise<PersonDto> {
+    const version = expectedVersion(ifMatch, true);
+    const person = await this.writes.update(id, version, toPersonPayload(body, true), caller(actor, correlationId));
+    res.setHeader('ETag', etagOf(person.version));
+    return person;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a person', description: 'A DELETE event (with the person as before) and a tombstone on the state topic.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Delete only this version' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblemResponses({ 404: 'No person with this id', 412: 'The person changed since that version' })
+  async remove(
+    @Param('id', PersonId) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Actor() actor: string,
+    @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
+  ): Promise<void> {
+    await this.writes.delete(id, expectedVersion(ifMatch, false), caller(actor, correlationId));
+  }
+
+  @Post(':id/erase')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Erase a person (GDPR)', description: 'Deleted like DELETE, but the DELETE event carries no personal field (before: null).' })
+  @ApiNoContentResponse({ description: 'Erased' })
+  @ApiProblemResponses({ 404: 'No person with this id' })
+  async erase(@Param('id', PersonId) id: string, @Actor() actor: string, @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined): Promise<void> {
+    await this.writes.erase(id, caller(actor, correlationId));
+  }
+}
