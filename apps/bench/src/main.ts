@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4]`
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4 --profile]`
  * Prints B0–B4 side by side with the ratios that show the bottleneck, and writes the figures as
  * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
  */
@@ -96,7 +96,9 @@ async function main(): Promise<void> {
     }
     if (only.has('B4')) {
       log('B4 pipeline: platform process, import records in, PersonChanged out');
-      const pipeline = new PipelineBenchmark(repo, client, { databaseUrl, brokers, port: await freePort(), prefix: `bench${stamp}.` });
+      // --profile: a V8 CPU profile of the platform process, for Chrome DevTools or speedscope.
+      const profileDir = process.argv.includes('--profile') ? path.join(repo, 'bench-results', 'profiles') : undefined;
+      const pipeline = new PipelineBenchmark(repo, client, { databaseUrl, brokers, port: await freePort(), prefix: `bench${stamp}.`, profileDir });
       await pipeline.start();
       try {
         await pipeline.throughput(100, Math.min(size, 5_000)); // warm-up

@@ -40,7 +40,7 @@ export class PipelineBenchmark {
   constructor(
     private readonly repo: string,
     private readonly client: KafkaClientPort,
-    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string },
+    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string; profileDir?: string },
   ) {
     this.names = new TopicNames(env.prefix);
     this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://127.0.0.1:${env.port}/registry`));
@@ -51,7 +51,8 @@ export class PipelineBenchmark {
   }
 
   async start(): Promise<void> {
-    this.service = spawn(process.execPath, [path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
+    const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
+    this.service = spawn(process.execPath, [...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
       env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

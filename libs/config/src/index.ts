@@ -1,2 +1,3 @@
 export * from './config.module';
+export * from './fault-points';
 export * from './stafett-config';

@@ -11,7 +11,15 @@ describe(loadConfig.name, () => {
       adminApiKey: undefined,
       logLevel: 'info',
       topicPrefix: '',
+      faultPoints: [],
     });
+  });
+
+  it('should parse the test-only fault points and refuse an unknown one', () => {
+    expect(loadConfig({ STAFETT_FAULT_POINTS: ' person.after-db-commit, outbox.after-ack ' }).faultPoints).toEqual(['person.after-db-commit', 'outbox.after-ack']);
+    expect(() => loadConfig({ STAFETT_FAULT_POINTS: 'person.after-db-comit' })).toThrow(
+      /STAFETT_FAULT_POINTS "person.after-db-comit" is not a fault point \(known: person.after-db-commit, outbox.after-ack\)/,
+    );
   });
 
   it('should parse every variable that is given', () => {

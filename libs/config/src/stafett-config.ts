@@ -1,3 +1,5 @@
+import { FAULT_POINTS, type FaultPoint } from './fault-points';
+
 /**
  * The platform's configuration, parsed once at boot from the environment (DESIGN §2,
  * "Configuration"). Nothing else in the code base reads `process.env`: services receive a
@@ -21,6 +23,8 @@ export interface StafettConfig {
   readonly logLevel: LogLevel;
   /** Prepended to every topic name and consumer group: isolates tests (and tenants on a shared cluster). */
   readonly topicPrefix: string;
+  /** Test-only: crash the process (SIGKILL) at these named points (see fault-points.ts); default none. */
+  readonly faultPoints: readonly FaultPoint[];
 }
 
 interface Variable<K extends keyof StafettConfig> {
@@ -75,6 +79,14 @@ function parseTopicPrefix(raw: string): string {
   return raw;
 }
 
+function parseFaultPoints(raw: string): readonly FaultPoint[] {
+  const names = raw.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  for (const n of names) {
+    if (!(FAULT_POINTS as readonly string[]).includes(n)) throw new ConfigValueError(`"${n}" is not a fault point (known: ${FAULT_POINTS.join(', ')})`);
+  }
+  return names as FaultPoint[];
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < 24) throw new ConfigValueError('must be at least 24 characters');
   return raw;
@@ -121,6 +133,14 @@ export const CONFIG_VARIABLES = [
     sensitive: false,
     default: '',
     parse: parseTopicPrefix,
+  },
+  {
+    name: 'STAFETT_FAULT_POINTS',
+    key: 'faultPoints',
+    description: 'Test-only: crash the process at these points (comma-separated fault point names); default none',
+    sensitive: false,
+    default: '',
+    parse: parseFaultPoints,
   },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 

@@ -12,13 +12,15 @@ export interface OutboxRelayOptions {
   readonly databaseUrl: string;
   readonly schema: string;
   readonly producer: KafkaProducerPort;
-  /** Rows claimed and sent per round; default 2,000. */
+  /** Rows claimed and sent per round; default 10,000. */
   readonly batchSize?: number;
   /** Fallback poll when no NOTIFY arrives; default 1,000 ms. */
   readonly pollIntervalMs?: number;
   readonly logger?: RelayLogger;
   /** Called with the number of rows published per round (metrics). */
   readonly onPublished?: (count: number) => void;
+  /** Test-only fault injection: called after the broker acked a round and before its rows are deleted. */
+  readonly faultPoint?: () => void;
 }
 
 interface OutboxRow {
@@ -58,7 +60,7 @@ export class OutboxRelay {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 1, application_name: `outbox-relay:${options.schema}` });
     this.pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
     this.table = `${quoteIdent(options.schema)}.outbox`;
-    this.batchSize = options.batchSize ?? 2_000;
+    this.batchSize = options.batchSize ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.log = options.logger ?? noop;
   }
@@ -147,6 +149,7 @@ export class OutboxRelay {
       );
       if (rows.length > 0) {
         await this.options.producer.send(rows.map(toMessage));
+        this.options.faultPoint?.();
         await client.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
