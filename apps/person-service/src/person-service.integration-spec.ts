@@ -2,24 +2,12 @@
  * The person service as a real process, SIGKILLed mid-batch and restarted: every accepted record
  * gets exactly one event per version, versions per person are contiguous, nothing is lost.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import type { PersonImportRecord } from '@stafett/contracts';
-import { startProcess, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor, type RunningProcess } from '@stafett/testing';
+import { freePort, startProcess, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor, type RunningProcess } from '@stafett/testing';
 import { PersonTopicsHarness, validPerson } from '@stafett/person/testing';
 
 const PERSONS = 2_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('person-service process', () => {
   const prefix = `${uniqueId('kill')}.`;

@@ -1,19 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { testConfig, uniqueId } from '@stafett/testing';
+import { freePort, testConfig, uniqueId } from '@stafett/testing';
 import { createApp } from './create-app';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('all-in-one app', () => {
   const apps: INestApplication[] = [];

@@ -69,7 +69,8 @@ export class ApplyPersonCommandsUseCase {
       const applied = this.applyOne(command, batch, newlyProtected);
       outcomes.push(applied.outcome);
       if (applied.change) outbox.push(...this.changeMessages(command, applied.change, now));
-      outbox.push(this.resultMessage(command, applied.outcome));
+      // Import records get their ImportResult on the results topic; a REST write is answered directly.
+      if (command.externalId !== null) outbox.push(this.resultMessage(command, applied.outcome));
     }
 
     await repo.deleteAll(tx, [...batch.deleted]);
