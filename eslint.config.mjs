@@ -66,11 +66,11 @@ export default tseslint.config(
   },
   {
     // Entry points and test infrastructure may read the environment.
-    files: ['apps/*/src/main.ts', 'apps/bench/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    files: ['apps/*/src/main.ts', 'apps/bench/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts', 'tests/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(testDepConstraints),
       '@typescript-eslint/no-non-null-assertion': 'off',

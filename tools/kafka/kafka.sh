@@ -64,6 +64,7 @@ start() {
     java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" kafka.tools.StorageTool \
       format --standalone -t "$id" -c "$props" --ignore-formatted >>"$logfile" 2>&1
   fi
+  local logstart; logstart=$(( $(stat -c %s "$logfile" 2>/dev/null || echo 0) + 1 ))
   say "starting broker on 127.0.0.1:$port (log: $logfile)"
   # setsid: the broker gets its own session, so a Ctrl-C meant for a parent script does not
   # kill it half-way; `stop` ends it.
@@ -72,7 +73,8 @@ start() {
     -cp "$lib/*" kafka.Kafka "$props" >>"$logfile" 2>&1 < /dev/null 9>&- &
   echo $! > "$pidfile"
   local waited=0
-  until grep -q "Kafka Server started" "$logfile" 2>/dev/null && port_open "$port"; do
+  # Only this start's log lines count (a restart appends to the same log).
+  until tail -c +"$logstart" "$logfile" 2>/dev/null | grep -q "Kafka Server started" && port_open "$port"; do
     if ! our_pid >/dev/null; then say "broker exited during start; last lines of $logfile:"; tail -n 30 "$logfile" >&2; exit 1; fi
     if [ "$waited" -ge "$timeout" ]; then say "not ready after ${timeout}s; see $logfile"; stop; exit 1; fi
     sleep 1; waited=$((waited + 1))

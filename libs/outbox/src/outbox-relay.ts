@@ -141,6 +141,10 @@ export class OutboxRelay {
     this.notified = false; // anything committed from now on is seen by this round or wakes the next
     const client: PoolClient = await this.pool.connect();
     let broken = false;
+    // A checked-out pg client has no 'error' listener: without one, Postgres terminating the
+    // connection (a restart) would crash the process instead of failing this round.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -159,6 +163,7 @@ export class OutboxRelay {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw e;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
