@@ -38,7 +38,8 @@ describe(PersonModule.name, () => {
     // 950 valid; 50 invalid, ten of each kind, each expected to name its field and rule.
     const invalidKinds: { field: string; code: string; make: (p: PersonImportPayload) => PersonImportPayload }[] = [
       { field: 'personalIdentityNumber', code: 'INVALID_CHECKSUM', make: (p) => ({ ...p, personalIdentityNumber: invalidLuhn(p.personalIdentityNumber!) }) },
-      { field: 'birthDate', code: 'BIRTH_DATE_MISMATCH', make: (p) => ({ ...p, birthDate: '2001-01-01' }) },
+      // validPerson is born 1950–2009, so this date never agrees with the personnummer.
+      { field: 'birthDate', code: 'BIRTH_DATE_MISMATCH', make: (p) => ({ ...p, birthDate: '1949-12-31' }) },
       { field: 'address.postalCode', code: 'INVALID_POSTAL_CODE', make: (p) => ({ ...p, address: { ...p.address!, postalCode: '1234' } }) },
       { field: 'email', code: 'INVALID_EMAIL', make: (p) => ({ ...p, email: 'not-an-email' }) },
       { field: 'lastName', code: 'REQUIRED', make: (p) => ({ ...p, lastName: null }) },

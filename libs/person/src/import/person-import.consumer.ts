@@ -24,8 +24,10 @@ new Gauge({
   help: 'Outbox rows written but not yet acknowledged by Kafka',
   labelNames: ['schema'],
   async collect() {
+    // A scrape never fails because a dependency is away: the gauge keeps its last value.
     const service = latest();
-    if (service) this.set({ schema: 'person' }, await service.outboxBacklog());
+    const backlog = await service?.outboxBacklog().catch(() => undefined);
+    if (backlog !== undefined) this.set({ schema: 'person' }, backlog);
   },
 });
 new Gauge({
@@ -33,7 +35,9 @@ new Gauge({
   help: 'Records on the topic not yet processed by the consumer group',
   labelNames: ['group', 'topic'],
   async collect() {
-    const lag = await latest()?.consumerLag();
+    const lag = await latest()
+      ?.consumerLag()
+      .catch(() => undefined);
     if (lag) this.set({ group: lag.group, topic: lag.topic }, lag.lag);
   },
 });
