@@ -74,7 +74,8 @@ start() {
   echo $! > "$pidfile"
   local waited=0
   # Only this start's log lines count (a restart appends to the same log).
-  until tail -c +"$logstart" "$logfile" 2>/dev/null | grep -q "Kafka Server started" && port_open "$port"; do
+  # (grep -c reads to the end: with pipefail, grep -q would SIGPIPE tail on a long log.)
+  until [ "$(tail -c +"$logstart" "$logfile" 2>/dev/null | grep -c "Kafka Server started")" -gt 0 ] && port_open "$port"; do
     if ! our_pid >/dev/null; then say "broker exited during start; last lines of $logfile:"; tail -n 30 "$logfile" >&2; exit 1; fi
     if [ "$waited" -ge "$timeout" ]; then say "not ready after ${timeout}s; see $logfile"; stop; exit 1; fi
     sleep 1; waited=$((waited + 1))

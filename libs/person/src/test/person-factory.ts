@@ -1,17 +1,34 @@
 import type { PersonImportPayload } from '@stafett/contracts';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { makePersonnummer } from '@stafett/domain';
+import { testDatabaseUrl } from '@stafett/testing';
 
-const SEQUENCE = 'STAFETT_TEST_PERSON_SEQUENCE';
+const BLOCK = 10_000;
+let block = { next: 0, end: 0 };
 
 /**
- * The next number of a sequence shared by every test file of the jest process (they run in band
- * and share the environment, not their module state), so no two test files ever build the same
- * personnummer in the run's one database.
+ * The next number of a sequence shared by every test file of the run (a file in the temp folder,
+ * keyed by the run's database): test files share that database but neither module state nor
+ * process.env (jest copies it per file), and two files must never build the same personnummer.
+ * Numbers are reserved in blocks, so the file is touched once per 10,000 persons.
  */
 function next(): number {
-  const n = Number(process.env[SEQUENCE] ?? Math.floor(Math.random() * 1_000));
-  process.env[SEQUENCE] = String(n + 1);
-  return n;
+  if (block.next === block.end) {
+    const key = createHash('sha1').update(testDatabaseUrl()).digest('hex').slice(0, 16);
+    const file = path.join(tmpdir(), `stafett-person-sequence-${key}`);
+    let start = 0;
+    try {
+      start = Number(readFileSync(file, 'utf8')) || 0;
+    } catch {
+      // first file of the run
+    }
+    writeFileSync(file, String(start + BLOCK));
+    block = { next: start, end: start + BLOCK };
+  }
+  return block.next++;
 }
 
 /** A valid synthetic person; every call a different personnummer (born 1950–2009). */
