@@ -80,65 +80,9 @@ export class PersonRepository {
     return new Set(found.map((r) => r.record_id));
   }
 
-  /** Loads persons with their memberships, guardians and links, locking their rows (in id order, so batches never deadlock). */
-  async loadForUpdate(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, StoredPerson>> {
-    if (ids.length === 0) return new Map();
-    const sorted = [...new Set(ids)].sort();
-    const persons = await rows<PersonRow>(
-      tx,
-      `SELECT id, personal_identity_number, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, address, email, phone, status, disability, version
-         FROM person.person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [sorted],
-    );
-    // One connection: the statements run one after the other.
-    const memberships = await rows<{ person_id: string; organisation_id: string; valid_from: string; valid_to: string | null }>(
-        tx,
-        `SELECT person_id, organisation_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to
-           FROM person.membership WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position`,
-        [sorted],
-      );
-    const guardians = await rows<{ person_id: string; guardian_id: string }>(
-      tx,
-      'SELECT person_id, guardian_id FROM person.guardian WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
-      [sorted],
-    );
-    const links = await rows<{ person_id: string; system: string; external_id: string }>(
-      tx,
-      'SELECT person_id, system, external_id FROM person.external_id WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
-      [sorted],
-    );
-    const group = <T extends { person_id: string }>(list: T[]) => {
-      const m = new Map<string, T[]>();
-      for (const r of list) m.set(r.person_id, [...(m.get(r.person_id) ?? []), r]);
-      return m;
-    };
-    const ms = group(memberships);
-    const gs = group(guardians);
-    const ls = group(links);
-    return new Map(
-      persons.map((p) => [
-        p.id,
-        {
-          version: Number(p.version),
-          state: {
-            id: p.id,
-            personalIdentityNumber: p.personal_identity_number,
-            firstName: p.first_name,
-            lastName: p.last_name,
-            birthDate: p.birth_date,
-            sex: p.sex,
-            address: p.address,
-            email: p.email,
-            phone: p.phone,
-            status: p.status,
-            memberships: (ms.get(p.id) ?? []).map((m): MembershipState => ({ organisationId: m.organisation_id, from: m.valid_from, to: m.valid_to })),
-            guardians: (gs.get(p.id) ?? []).map((g) => ({ personId: g.guardian_id })),
-            disability: p.disability,
-            externalIds: (ls.get(p.id) ?? []).map((l): ExternalId => ({ system: l.system, id: l.external_id })),
-          },
-        },
-      ]),
-    );
+  /** Loads persons with their children, locking their rows (in id order, so batches never deadlock). */
+  loadForUpdate(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, StoredPerson>> {
+    return loadPersons(tx, ids, { lock: true });
   }
 
   /**
@@ -217,4 +161,72 @@ export class PersonRepository {
       await tx.query('INSERT INTO person.protected_identity (pnr_hash) SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING', [hashes]);
     }
   }
+}
+
+/**
+ * Persons with their memberships, guardians and links: four statements whatever the count. The
+ * import path locks the rows (`lock`); the REST reads run in their own snapshot.
+ */
+export async function loadPersons(tx: SqlExecutor, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, StoredPerson>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...new Set(ids)].sort();
+  const persons = await rows<PersonRow>(
+    tx,
+    `SELECT id, personal_identity_number, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, address, email, phone, status, disability, version
+       FROM person.person WHERE id = ANY($1::uuid[]) ORDER BY id${options.lock ? ' FOR UPDATE' : ''}`,
+    [sorted],
+  );
+  // One connection: the statements run one after the other.
+  const memberships = await rows<{ person_id: string; organisation_id: string; valid_from: string; valid_to: string | null }>(
+      tx,
+      `SELECT person_id, organisation_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to
+         FROM person.membership WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position`,
+      [sorted],
+    );
+  const guardians = await rows<{ person_id: string; guardian_id: string }>(
+    tx,
+    'SELECT person_id, guardian_id FROM person.guardian WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
+    [sorted],
+  );
+  const links = await rows<{ person_id: string; system: string; external_id: string }>(
+    tx,
+    'SELECT person_id, system, external_id FROM person.external_id WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
+    [sorted],
+  );
+  const group = <T extends { person_id: string }>(list: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of list) {
+      const same = m.get(r.person_id);
+      if (same) same.push(r);
+      else m.set(r.person_id, [r]);
+    }
+    return m;
+  };
+  const ms = group(memberships);
+  const gs = group(guardians);
+  const ls = group(links);
+  return new Map(
+    persons.map((p) => [
+      p.id,
+      {
+        version: Number(p.version),
+        state: {
+          id: p.id,
+          personalIdentityNumber: p.personal_identity_number,
+          firstName: p.first_name,
+          lastName: p.last_name,
+          birthDate: p.birth_date,
+          sex: p.sex,
+          address: p.address,
+          email: p.email,
+          phone: p.phone,
+          status: p.status,
+          memberships: (ms.get(p.id) ?? []).map((m): MembershipState => ({ organisationId: m.organisation_id, from: m.valid_from, to: m.valid_to })),
+          guardians: (gs.get(p.id) ?? []).map((g) => ({ personId: g.guardian_id })),
+          disability: p.disability,
+          externalIds: (ls.get(p.id) ?? []).map((l): ExternalId => ({ system: l.system, id: l.external_id })),
+        },
+      },
+    ]),
+  );
 }

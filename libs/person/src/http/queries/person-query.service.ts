@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor, Problems } from '@stafett/api';
 import { parsePersonalIdentityNumber } from '@stafett/domain';
-import { ExternalIdEntity } from '../../database/external-id.entity';
-import { GuardianEntity } from '../../database/guardian.entity';
 import { MembershipEntity } from '../../database/membership.entity';
 import { PersonEntity } from '../../database/person.entity';
-import type { PersonState } from '../../domain/person.model';
+import { loadPersons } from '../../database/person.repository';
 import { DEFAULT_PAGE_SIZE } from '../dtos/list-persons-query.dto';
 import type { PersonDto, PersonPageDto } from '../dtos/person.dto';
 import { toPersonView } from '../person-view';
@@ -25,8 +23,8 @@ const isPosition = (v: unknown): v is { id: string } => typeof v === 'object' &&
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * The reads of `/v1/persons`: a page (or one person) and the children of its persons, four
- * queries whatever the page size, in one REPEATABLE READ snapshot so a person and its
+ * The reads of `/v1/persons`: a page (or one person), then its persons with their children through
+ * the loader the import path uses, five queries whatever the page size, in one REPEATABLE READ snapshot so a person and its
  * memberships always belong together. Keyset pagination on the id: stable while persons change.
  */
 @Injectable()
@@ -61,45 +59,14 @@ export class PersonQueryService {
     return { items: page, nextCursor };
   }
 
-  private async read(query: (m: EntityManager) => { getMany(): Promise<PersonEntity[]> }): Promise<PersonDto[]> {
+  private async read(query: (m: EntityManager) => SelectQueryBuilder<PersonEntity>): Promise<PersonDto[]> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const persons = await query(m).getMany();
-      if (persons.length === 0) return [];
-      const ids = persons.map((p) => p.id);
-      const order = { personId: 'ASC', position: 'ASC' } as const;
-      const memberships = await m.getRepository(MembershipEntity).find({ where: { personId: In(ids) }, order });
-      const guardians = await m.getRepository(GuardianEntity).find({ where: { personId: In(ids) }, order });
-      const links = await m.getRepository(ExternalIdEntity).find({ where: { personId: In(ids) }, order });
-      const byPerson = <T extends { personId: string }>(rows: T[]) => {
-        const map = new Map<string, T[]>();
-        for (const r of rows) {
-          const list = map.get(r.personId);
-          if (list) list.push(r);
-          else map.set(r.personId, [r]);
-        }
-        return map;
-      };
-      const ms = byPerson(memberships);
-      const gs = byPerson(guardians);
-      const ls = byPerson(links);
-      return persons.map((p) => {
-        const state: PersonState = {
-          id: p.id,
-          personalIdentityNumber: p.personalIdentityNumber,
-          firstName: p.firstName,
-          lastName: p.lastName,
-          birthDate: p.birthDate,
-          sex: p.sex,
-          address: p.address,
-          email: p.email,
-          phone: p.phone,
-          status: p.status,
-          memberships: (ms.get(p.id) ?? []).map((x) => ({ organisationId: x.organisationId, from: x.validFrom, to: x.validTo })),
-          guardians: (gs.get(p.id) ?? []).map((x) => ({ personId: x.guardianId })),
-          disability: p.disability,
-          externalIds: (ls.get(p.id) ?? []).map((x) => ({ system: x.system, id: x.externalId })),
-        };
-        return toPersonView(state, p.version);
+      // The page's ids, in order; the rows themselves come once, through the loader.
+      const page = await query(m).select('p.id').getMany();
+      const stored = await loadPersons(m, page.map((p) => p.id), { lock: false });
+      return page.flatMap((p) => {
+        const person = stored.get(p.id);
+        return person ? [toPersonView(person.state, person.version)] : [];
       });
     });
   }
