@@ -1,7 +1,7 @@
 /**
  * Fault 3: the service dies after its database transaction committed a batch and before it
- * committed the batch's offsets (fault point `person.after-db-commit`). The batch is delivered
- * again to the restarted service; `person.processed_record` makes it a no-op: one result per
+ * committed the batch's offsets (fault point `import.after-db-commit`). The batch is delivered
+ * again to the restarted service; `person.consumer_offset` (moved in the same transaction) makes it a no-op: one result per
  * record, one event per version, nothing applied twice.
  */
 import { FaultScenario } from './support/fault-scenario';
@@ -22,8 +22,8 @@ describe('fault: killed between the database commit and the offset commit', () =
     // Everything on the topic before the service starts: its first batch holds creates and updates.
     const records = [...(await s.importRecords(people)), ...(await s.importRecords(updates))];
 
-    const doomed = await s.startService({ STAFETT_FAULT_POINTS: 'person.after-db-commit' }, { waitReady: false });
-    expect(await s.crashed(doomed, 'person.after-db-commit')).toBe(true);
+    const doomed = await s.startService({ STAFETT_FAULT_POINTS: 'import.after-db-commit' }, { waitReady: false });
+    expect(await s.crashed(doomed, 'import.after-db-commit')).toBe(true);
 
     // The crash left a committed batch in Postgres and no committed offset in Kafka.
     const committedAtCrash = await s.processedCount();

@@ -84,7 +84,7 @@ describe('fault: an incompatible schema registered by another producer', () => {
     });
     await s.produceRaw(messages);
 
-    // Valid records applied; no rogue record has a result, a processed_record row or a person.
+    // Valid records applied; no rogue record has a result or a person.
     const ledger = await settleAndCheck(s, { records, versions: versionsAfter(people), outcome: () => 'CREATED' });
     expect(ledger.problems).toEqual([]);
     const dead = await checkDeadLetters(s, imports, messages.length, poison);

@@ -160,6 +160,6 @@ export class PipelineBenchmark {
   private async metrics(): Promise<{ backlog: number; lag: number }> {
     const text = await fetch(`${this.baseUrl}/metrics`).then((r) => r.text(), () => '');
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
-    return { backlog: value(/^stafett_outbox_backlog\{schema="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*\} (\d+)/m) };
+    return { backlog: value(/^stafett_outbox_backlog\{entity="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*\} (\d+)/m) };
   }
 }

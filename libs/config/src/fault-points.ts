@@ -4,8 +4,8 @@
  * crash a service at the exact moment a guarantee depends on (DESIGN §4); unset, they do nothing.
  */
 export const FAULT_POINTS = [
-  /** The import consumer committed a batch to Postgres and has not committed its Kafka offsets. */
-  'person.after-db-commit',
+  /** An import consumer committed a batch to Postgres and has not committed its Kafka offsets. */
+  'import.after-db-commit',
   /** The outbox relay's send was acknowledged by the broker and the rows are not deleted yet. */
   'outbox.after-ack',
 ] as const;

@@ -16,9 +16,9 @@ describe(loadConfig.name, () => {
   });
 
   it('should parse the test-only fault points and refuse an unknown one', () => {
-    expect(loadConfig({ STAFETT_FAULT_POINTS: ' person.after-db-commit, outbox.after-ack ' }).faultPoints).toEqual(['person.after-db-commit', 'outbox.after-ack']);
+    expect(loadConfig({ STAFETT_FAULT_POINTS: ' import.after-db-commit, outbox.after-ack ' }).faultPoints).toEqual(['import.after-db-commit', 'outbox.after-ack']);
     expect(() => loadConfig({ STAFETT_FAULT_POINTS: 'person.after-db-comit' })).toThrow(
-      /STAFETT_FAULT_POINTS "person.after-db-comit" is not a fault point \(known: person.after-db-commit, outbox.after-ack\)/,
+      /STAFETT_FAULT_POINTS "person.after-db-comit" is not a fault point \(known: import.after-db-commit, outbox.after-ack\)/,
     );
   });
 

@@ -24,15 +24,15 @@ export interface TopicOptions {
 export class TopicNames {
   constructor(readonly prefix = '') {}
 
-  imports(entity: EntityName): string {
+  imports(entity: EntityName | (string & {})): string {
     return `${this.prefix}stafett.${entity}.imports.v1`;
   }
 
-  events(entity: EntityName): string {
+  events(entity: EntityName | (string & {})): string {
     return `${this.prefix}stafett.${entity}.events.v1`;
   }
 
-  state(entity: EntityName): string {
+  state(entity: EntityName | (string & {})): string {
     return `${this.prefix}stafett.${entity}.state.v1`;
   }
 
@@ -54,15 +54,23 @@ export function valueSubject(topic: string): string {
 export function topicDefinitions(options: TopicOptions = {}): TopicDefinition[] {
   const names = new TopicNames(options.prefix);
   const numPartitions = options.partitions ?? 6;
-  const retain = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });
   return [
-    ...ENTITY_TYPES.flatMap((e) => [
-      { topic: names.imports(e), numPartitions, configs: retain(7 * DAY_MS) },
-      { topic: names.events(e), numPartitions, configs: retain(options.eventsRetentionMs ?? 30 * DAY_MS) },
-      // Latest state per entity id; a tombstone (null) removes it after delete.retention.ms.
-      { topic: names.state(e), numPartitions, configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), 'min.cleanable.dirty.ratio': '0.1' } },
-    ]),
+    ...ENTITY_TYPES.flatMap((e) => entityTopicDefinitions(e, options)),
     { topic: names.importResults, numPartitions, configs: retain(7 * DAY_MS) },
     { topic: names.dlq, numPartitions, configs: retain(30 * DAY_MS) },
   ];
 }
+
+/** An entity's imports, events and state topics (also for an entity outside the canonical four, e.g. in tests). */
+export function entityTopicDefinitions(entity: string, options: TopicOptions = {}): TopicDefinition[] {
+  const names = new TopicNames(options.prefix);
+  const numPartitions = options.partitions ?? 6;
+  return [
+    { topic: names.imports(entity), numPartitions, configs: retain(7 * DAY_MS) },
+    { topic: names.events(entity), numPartitions, configs: retain(options.eventsRetentionMs ?? 30 * DAY_MS) },
+    // Latest state per entity id; a tombstone (null) removes it after delete.retention.ms.
+    { topic: names.state(entity), numPartitions, configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), 'min.cleanable.dirty.ratio': '0.1' } },
+  ];
+}
+
+const retain = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });

@@ -33,7 +33,8 @@ export class BatchProcessor {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  async process(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
+  async process(messages: readonly ConsumedMessage[], consumer: Pick<BatchContext, 'heartbeat'>): Promise<void> {
+    const context: BatchContext = { heartbeat: () => consumer.heartbeat(), deadLetter: (failed) => this.deadLetter(failed, context) };
     for (let i = 0; i < messages.length; i += this.options.maxBatchSize) {
       await this.slice(messages.slice(i, i + this.options.maxBatchSize), context);
     }
@@ -61,6 +62,7 @@ export class BatchProcessor {
   }
 
   private async deadLetter(failed: readonly FailedMessage[], context: BatchContext): Promise<void> {
+    if (failed.length === 0) return;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.options.deadLetter(failed);

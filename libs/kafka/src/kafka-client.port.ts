@@ -68,6 +68,12 @@ export interface FailedMessage {
 export interface BatchContext {
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void>;
+  /**
+   * Sends permanently failed messages to the DLQ now (resolves once acknowledged), for a handler
+   * that must not commit past them before they are there. Failed messages returned from the
+   * handler are dead-lettered after it.
+   */
+  deadLetter(failed: readonly FailedMessage[]): Promise<void>;
 }
 
 /**

@@ -1,27 +1,32 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Debezium's outbox columns (id, aggregatetype, aggregateid, type, payload) plus ours. */
+/**
+ * The outbox of one service's schema: one row per change, its messages framed in `messages`
+ * (see outbox-frame.ts). Rows are deleted by the relay once the broker acknowledged them, and the
+ * relay vacuums the table itself: it stays small on a Postgres with `autovacuum = off`.
+ * `toast_tuple_target` keeps a change's frame (usually under 2 KB) inline and uncompressed.
+ */
 export function outboxTableSql(schema: string): string[] {
   const s = quoteIdent(schema);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
     `CREATE TABLE ${s}.outbox (
       seq bigserial PRIMARY KEY,
-      id uuid NOT NULL,
-      aggregatetype varchar(64) NOT NULL,
-      aggregateid varchar(255) NOT NULL,
-      type varchar(64) NOT NULL,
-      topic varchar(249) NOT NULL,
-      key varchar(512),
-      payload bytea,
-      headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+      aggregateid text NOT NULL,
+      messages bytea NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
-    )`,
-    `COMMENT ON TABLE ${s}.outbox IS 'Transactional outbox: rows written with the entity change, published to Kafka by the relay and deleted after the broker acked them'`,
+    ) WITH (toast_tuple_target = 8160)`,
+    `ALTER TABLE ${s}.outbox ALTER COLUMN messages SET STORAGE EXTERNAL`,
+    `COMMENT ON TABLE ${s}.outbox IS 'Transactional outbox: one row per change with its framed Kafka messages, published by the relay and deleted after the broker acked them'`,
     `CREATE FUNCTION ${s}.outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_notify('${outboxChannel(schema)}', ''); RETURN NULL; END $$`,
     `CREATE TRIGGER outbox_notify AFTER INSERT ON ${s}.outbox FOR EACH STATEMENT EXECUTE FUNCTION ${s}.outbox_notify()`,
   ];
+}
+
+export function dropOutboxSql(schema: string): string[] {
+  const s = quoteIdent(schema);
+  return [`DROP TABLE ${s}.outbox`, `DROP FUNCTION ${s}.outbox_notify()`];
 }
 
 /** The NOTIFY channel the relay listens on. */
@@ -42,15 +47,11 @@ export function outboxMigration(schema: string, timestamp: number): new () => Mi
   const name = `CreateOutbox${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
   const migration = class implements MigrationInterface {
     name = name;
-
     async up(runner: QueryRunner): Promise<void> {
       for (const sql of outboxTableSql(schema)) await runner.query(sql);
     }
-
     async down(runner: QueryRunner): Promise<void> {
-      const s = quoteIdent(schema);
-      await runner.query(`DROP TABLE ${s}.outbox`);
-      await runner.query(`DROP FUNCTION ${s}.outbox_notify()`);
+      for (const sql of dropOutboxSql(schema)) await runner.query(sql);
     }
   };
   Object.defineProperty(migration, 'name', { value: name });

@@ -26,6 +26,7 @@ interface Seen {
 describe('OutboxRelay', () => {
   const schema = uniqueId('outbox').replace(/-/g, '_');
   const topic = uniqueId('outbox-events');
+  const copies = uniqueId('outbox-copies');
   const pool = new Pool({ connectionString: testDatabaseUrl(), max: WRITERS + 2 });
   const client = new KafkajsClient({ brokers: testKafkaBrokers(), clientId: uniqueId('outbox-test') });
   const relays: RunningProcess[] = [];
@@ -35,7 +36,10 @@ describe('OutboxRelay', () => {
     for (const sql of outboxTableSql(schema)) await pool.query(sql);
     await pool.query(`CREATE TABLE ${schema}.aggregate (id text PRIMARY KEY, version int NOT NULL)`);
     const admin = await client.admin();
-    await admin.createTopics([{ topic, numPartitions: 6 }]);
+    await admin.createTopics([
+      { topic, numPartitions: 6 },
+      { topic: copies, numPartitions: 2 },
+    ]);
     await admin.disconnect();
   });
 
@@ -69,7 +73,9 @@ describe('OutboxRelay', () => {
         );
         const id = randomUUID();
         const version = rows[0].version;
-        messages.push({ id, aggregateType: 'test', aggregateId: aggregate, type: 'Changed', topic, payload: Buffer.from(JSON.stringify({ id, aggregate, version })) });
+        // One row per change, fanned out to two messages: the event and a copy keyed by the id.
+        const value = Buffer.from(JSON.stringify({ id, aggregate, version }));
+        messages.push({ aggregateId: aggregate, messages: [{ topic, key: aggregate, value, headers: { id } }, { topic: copies, key: id, value, headers: { id } }] });
       }
       await appendToOutbox(tx, schema, messages);
       await new Promise((r) => setTimeout(r, Math.random() * 15)); // commits land out of order
@@ -82,15 +88,17 @@ describe('OutboxRelay', () => {
     }
   }
 
-  it('should publish every row once per id, in per-aggregate order, across a relay SIGKILL', async () => {
+  it('should publish every message of every row, in per-aggregate order, across a relay SIGKILL', async () => {
     const received: (Seen & { headerId: string })[] = [];
     consumer = client.kafka.consumer({ groupId: uniqueId('outbox-check') });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    const copied = new Set<string>();
+    await consumer.subscribe({ topics: [topic, copies], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic: from, message }) => {
         const body = JSON.parse(message.value!.toString()) as Seen;
-        received.push({ ...body, headerId: message.headers!['id']!.toString() });
+        if (from === copies) copied.add(message.key!.toString());
+        else received.push({ ...body, headerId: message.headers!['id']!.toString() });
       },
     });
 
@@ -124,6 +132,7 @@ describe('OutboxRelay', () => {
 
     const distinct = () => new Set(received.map((r) => r.id)).size;
     await waitFor('every event on the topic', () => (distinct() === TOTAL ? true : undefined), 120_000);
+    await waitFor('every copy on the second topic', () => (copied.size === TOTAL ? true : undefined), 60_000);
     await waitFor('an empty outbox', async () => {
       const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.outbox`);
       return rows[0].n === '0' ? true : undefined;

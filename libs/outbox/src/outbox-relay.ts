@@ -1,5 +1,6 @@
 import { Client, Pool, type PoolClient } from 'pg';
-import type { KafkaProducerPort, OutgoingMessage } from '@stafett/kafka';
+import type { KafkaProducerPort } from '@stafett/kafka';
+import { decodeFrame } from './outbox-frame';
 import { outboxChannel, quoteIdent } from './outbox-migration';
 
 export interface RelayLogger {
@@ -21,27 +22,28 @@ export interface OutboxRelayOptions {
   readonly onPublished?: (count: number) => void;
   /** Test-only fault injection: called after the broker acked a round and before its rows are deleted. */
   readonly faultPoint?: () => void;
+  /** Rows deleted between two VACUUMs of the outbox; default 20,000. */
+  readonly vacuumEvery?: number;
 }
 
 interface OutboxRow {
   seq: string;
-  id: string;
-  topic: string;
-  key: string | null;
-  payload: Buffer | null;
-  headers: Record<string, string>;
+  messages: Buffer;
 }
 
 const noop: RelayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * Publishes `<schema>.outbox` to Kafka: one active relay per outbox (a session advisory lock; others
- * stand by and take over when it dies), woken by NOTIFY with polling as fallback. Each round claims
- * the oldest rows with `FOR UPDATE SKIP LOCKED`, sends them in `seq` order through one idempotent
- * producer, and deletes them only after the broker acked them, in the same transaction. A relay that
- * dies between the ack and the commit leaves its rows: they are sent again (at-least-once; the
- * `id` header and the event id let consumers drop the duplicates). No id watermark is kept, so a
- * transaction that commits late is simply picked up by the next round.
+ * stand by and take over when it dies), woken by NOTIFY with polling as fallback. Each round deletes
+ * the oldest rows in a transaction (`DELETE … RETURNING`, one statement), fans each row out into its
+ * messages, sends them in `seq` order through one idempotent producer and commits only after the
+ * broker acked them: a relay that dies between the ack and the commit leaves its rows, and they are
+ * sent again (at-least-once; the `id` header and the event id let consumers drop the duplicates).
+ * No id watermark is kept, so a transaction that commits late is simply picked up by the next round.
+ *
+ * Deleted rows are dead tuples until a VACUUM: the relay runs one itself every `vacuumEvery` deleted
+ * rows (and when it goes idle), so the table stays small without autovacuum.
  */
 export class OutboxRelay {
   private readonly pool: Pool;
@@ -55,6 +57,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private notified = false;
   private leader = false;
+  private deletedSinceVacuum = 0;
+  private readonly vacuumEvery: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 1, application_name: `outbox-relay:${options.schema}` });
@@ -63,6 +67,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.log = options.logger ?? noop;
+    this.vacuumEvery = options.vacuumEvery ?? 20_000;
   }
 
   get isLeader(): boolean {
@@ -102,7 +107,10 @@ export class OutboxRelay {
         }
         const published = await this.publishOnce();
         failures = 0;
-        if (published < this.batchSize) await this.sleep(this.pollIntervalMs);
+        this.deletedSinceVacuum += published;
+        const idle = published < this.batchSize;
+        if (this.deletedSinceVacuum >= this.vacuumEvery || (idle && this.deletedSinceVacuum > 0)) await this.vacuum();
+        if (idle) await this.sleep(this.pollIntervalMs);
       } catch (e) {
         failures++;
         const delay = Math.min(10_000, 200 * 2 ** Math.min(failures, 6));
@@ -148,13 +156,14 @@ export class OutboxRelay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, id, topic, key, payload, headers FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `DELETE FROM ${this.table} WHERE seq IN (SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1) RETURNING seq, messages`,
         [this.batchSize],
       );
       if (rows.length > 0) {
-        await this.options.producer.send(rows.map(toMessage));
+        // RETURNING keeps no order: seq order is per-entity order.
+        rows.sort((a, b) => (a.seq.length - b.seq.length) || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+        await this.options.producer.send(rows.flatMap((r) => decodeFrame(r.messages)));
         this.options.faultPoint?.();
-        await client.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
       if (rows.length > 0) this.options.onPublished?.(rows.length);
@@ -166,6 +175,12 @@ export class OutboxRelay {
       client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /** Removes the dead rows of the published changes (a plain VACUUM: it blocks no writer). */
+  private async vacuum(): Promise<void> {
+    await this.pool.query(`VACUUM ${this.table}`);
+    this.deletedSinceVacuum = 0;
   }
 
   private async listenerAlive(): Promise<boolean> {
@@ -197,6 +212,3 @@ export class OutboxRelay {
   }
 }
 
-function toMessage(row: OutboxRow): OutgoingMessage {
-  return { topic: row.topic, key: row.key, value: row.payload, headers: { ...row.headers, id: row.id } };
-}

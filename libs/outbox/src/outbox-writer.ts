@@ -1,19 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { encodeFrame, type FramedMessage } from './outbox-frame';
 import { quoteIdent } from './outbox-migration';
 
-/** One message to publish, written in the same transaction as the change it announces. */
-export interface OutboxMessage {
-  /** Event id (uuid); generated when absent. Sent as the `id` header. */
-  readonly id?: string;
-  readonly aggregateType: string;
+/** Every message of one change (event, state, import result), written in the same transaction as the change. */
+export interface OutboxEntry {
+  /** The entity the messages announce (kept for operators reading the table). */
   readonly aggregateId: string;
-  readonly type: string;
-  readonly topic: string;
-  /** Message key; defaults to the aggregate id. */
-  readonly key?: string | null;
-  /** The exact Kafka value bytes (already serialized); null = tombstone. */
-  readonly payload: Buffer | null;
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly messages: readonly FramedMessage[];
 }
 
 /** Anything that runs SQL inside the caller's transaction (TypeORM EntityManager/QueryRunner, pg client). */
@@ -21,21 +13,25 @@ export interface SqlExecutor {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
-const COLUMNS = 8;
-/** Postgres allows 65,535 parameters per statement. */
-const ROWS_PER_INSERT = Math.floor(65_535 / COLUMNS);
-
-/** Appends messages to `<schema>.outbox` with chunked multi-row INSERTs, inside the caller's transaction. */
-export async function appendToOutbox(tx: SqlExecutor, schema: string, messages: readonly OutboxMessage[]): Promise<void> {
-  const table = `${quoteIdent(schema)}.outbox`;
-  for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
-    const chunk = messages.slice(i, i + ROWS_PER_INSERT);
-    const params: unknown[] = [];
-    const rows = chunk.map((m, r) => {
-      params.push(m.id ?? randomUUID(), m.aggregateType, m.aggregateId, m.type, m.topic, m.key === undefined ? m.aggregateId : m.key, m.payload, JSON.stringify(m.headers ?? {}));
-      const b = r * COLUMNS;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8}::jsonb)`;
-    });
-    await tx.query(`INSERT INTO ${table} (id, aggregatetype, aggregateid, type, topic, key, payload, headers) VALUES ${rows.join(',')}`, params);
+/**
+ * Appends entries to `<schema>.outbox`, one row per entry, with one statement whatever the count:
+ * the frames travel as one binary parameter (node-pg sends a Buffer as binary, no hex or array
+ * escaping) and Postgres cuts it into rows by offset and length. Rows get their `seq` in entry order.
+ */
+export async function appendToOutbox(tx: SqlExecutor, schema: string, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const frames = entries.map((e) => encodeFrame(e.messages));
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1; // substring() counts from 1
+  for (const f of frames) {
+    offsets.push(at);
+    lengths.push(f.length);
+    at += f.length;
   }
+  await tx.query(
+    `INSERT INTO ${quoteIdent(schema)}.outbox (aggregateid, messages)
+     SELECT a, substring($2::bytea FROM o FOR l) FROM unnest($1::text[], $3::int[], $4::int[]) AS t(a, o, l)`,
+    [entries.map((e) => e.aggregateId), Buffer.concat(frames, at - 1), offsets, lengths],
+  );
 }

@@ -121,8 +121,8 @@ describe(PersonModule.name, () => {
     const metrics = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/stafett_import_records_total\{entity="person"\} [1-9]\d*/);
     expect(metrics).toMatch(/stafett_import_outcomes_total\{entity="person",outcome="REJECTED",code="INVALID_CHECKSUM"\} 20/);
-    expect(metrics).toMatch(/stafett_outbox_backlog\{schema="person"\} \d+/);
-    expect(metrics).toMatch(/stafett_consumer_lag\{group="[^"]+",topic="[^"]+"\} \d+/);
+    expect(metrics).toMatch(/stafett_outbox_backlog\{entity="person"\} \d+/);
+    expect(metrics).toMatch(/stafett_consumer_lag\{entity="person",group="[^"]+",topic="[^"]+"\} \d+/);
   });
 
   it('should reject a record whose link and personnummer point at two different persons', async () => {

@@ -180,10 +180,10 @@ export class FaultScenario {
     return this.pool;
   }
 
-  /** Rows in `person.processed_record` (0 before the service migrated the database). */
+  /** Import records applied in Postgres: the partitions' stored offsets summed (0 before the service migrated the database). */
   async processedCount(): Promise<number> {
     try {
-      const { rows } = await this.db().query<{ n: string }>('SELECT count(*) AS n FROM person.processed_record');
+      const { rows } = await this.db().query<{ n: string }>('SELECT coalesce(sum(next_offset), 0) AS n FROM person.consumer_offset');
       return Number(rows[0]?.n ?? 0);
     } catch (e) {
       if ((e as { code?: string }).code === '42P01') return 0;
@@ -271,7 +271,7 @@ export class FaultScenario {
     const count = async (f: () => Promise<number>) => f().catch((e: unknown) => `unavailable (${(e as Error).message})`);
     const lines = [
       `results ${new Set(this.topics.results.map((r) => r.recordId)).size}, events ${new Set(this.topics.events.map((e) => e.value.eventId)).size}, ` +
-        `processed_record ${await count(() => this.processedCount())}, outbox ${await count(() => this.outboxBacklog())}, ` +
+        `applied offsets ${await count(() => this.processedCount())}, outbox ${await count(() => this.outboxBacklog())}, ` +
         `consumer lag ${await count(() => this.consumerLag())}`,
     ];
     this.services.forEach((s, i) => {

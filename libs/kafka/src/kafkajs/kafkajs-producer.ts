@@ -1,5 +1,6 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { TransientError } from '../errors';
+import { Murmur2Partitioner } from './murmur2-partitioner';
 import type { KafkaProducerPort, OutgoingMessage } from '../kafka-client.port';
 
 /** Records per kafkajs sendBatch call: kafkajs does no client-side batching, we do. */
@@ -40,7 +41,7 @@ export class KafkajsProducer implements KafkaProducerPort {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: Murmur2Partitioner,
         retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
       });
       await producer.connect();

@@ -1,19 +1,21 @@
-import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { PersonEntity } from './person.entity';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A person's id in a source system (`person.external_id`): the link imports match on first. */
+/** A person's id in a source system (`person.external_id`, the entity pipeline's link table): the link imports match on first. */
 @Entity({ schema: 'person', name: 'external_id' })
-@Index('ix_external_id_person', ['personId'])
+@Index('ix_external_id_entity', ['entityId'])
 export class ExternalIdEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'external_id_pkey' })
   system!: string;
 
-  @PrimaryColumn({ name: 'external_id', type: 'text', primaryKeyConstraintName: 'external_id_pkey' })
+  @PrimaryColumn({
+    name: 'external_id',
+    type: 'text',
+    primaryKeyConstraintName: 'external_id_pkey',
+  })
   externalId!: string;
 
-  @Column({ name: 'person_id', type: 'uuid' })
-  @ForeignKey(() => PersonEntity, 'id', { name: 'external_id_person_id_fkey', onDelete: 'CASCADE' })
-  personId!: string;
+  @Column({ name: 'entity_id', type: 'uuid' })
+  entityId!: string;
 
   @Column({ type: 'smallint' })
   position!: number;

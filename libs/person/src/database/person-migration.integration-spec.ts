@@ -27,7 +27,7 @@ describe('person migrations', () => {
 
   it('should create exactly what the entities describe (no schema drift)', async () => {
     await dataSource.runMigrations();
-    expect(await personTables()).toEqual(['external_id', 'guardian', 'membership', 'outbox', 'person', 'processed_record', 'protected_identity', 'setting']);
+    expect(await personTables()).toEqual(['consumer_offset', 'external_id', 'guardian', 'membership', 'outbox', 'person', 'protected_identity', 'setting']);
     const drift = await dataSource.driver.createSchemaBuilder().log();
     expect(drift.upQueries.map((q) => q.query)).toEqual([]);
   });

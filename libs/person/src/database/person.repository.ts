@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { ExternalId, PersonStatus, Sex } from '@stafett/contracts';
+import { Injectable } from '@nestjs/common';
+import type { PersonStatus, Sex } from '@stafett/contracts';
+import { rows, type EntityRepository, type Stored } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
 import type { MembershipState, PersonState } from '../domain/person.model';
 
@@ -18,45 +19,25 @@ interface PersonRow {
   version: string;
 }
 
-export interface StoredPerson {
-  readonly state: PersonState;
-  readonly version: number;
-}
-
-/** Runs a query and returns its rows, whatever executor (TypeORM manager or pg client) it is given. */
-async function rows<T>(tx: SqlExecutor, sql: string, params: unknown[]): Promise<T[]> {
-  const result = (await tx.query(sql, params)) as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
+export type StoredPerson = Stored<PersonState>;
 
 /**
- * The bulk path of the person service in plain SQL: a handful of set-based statements per batch
- * (unnest arrays, no per-row round trips), inside the caller's transaction.
+ * The person tables in plain SQL, row mapping only: a handful of set-based statements per batch
+ * (unnest arrays, no per-row round trips), inside the caller's transaction. The external-id links
+ * are the entity pipeline's.
  */
-export class PersonRepository {
-  constructor(private readonly salt: Buffer) {}
-
-  /** SHA-256 of a per-installation salt and the personnummer: lets a protected identity be recognised without storing the number. */
-  protectedHash(pnr: string): Buffer {
-    return createHash('sha256').update(this.salt).update(pnr).digest();
+@Injectable()
+export class PersonRepository implements EntityRepository<PersonState> {
+  load(tx: SqlExecutor, ids: readonly string[], options: { readonly lock: boolean }): Promise<Map<string, StoredPerson>> {
+    return loadPersons(tx, ids, options);
   }
 
-  async findIdsByExternalIds(tx: SqlExecutor, keys: readonly { system: string; externalId: string }[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const found = await rows<{ system: string; external_id: string; person_id: string }>(
-      tx,
-      `SELECT e.system, e.external_id, e.person_id FROM person.external_id e
-         JOIN unnest($1::text[], $2::text[]) AS k(system, external_id) USING (system, external_id)`,
-      [keys.map((k) => k.system), keys.map((k) => k.externalId)],
-    );
-    return new Map(found.map((r) => [`${r.system}\u0000${r.external_id}`, r.person_id]));
-  }
-
-  async findIdsByPnr(tx: SqlExecutor, pnrs: readonly string[]): Promise<Map<string, string>> {
+  /** personnummer → person id. `char(12)` is compared with `bpchar[]`: a `text[]` would cast the column and scan the table. */
+  async findIdsByNaturalKey(tx: SqlExecutor, pnrs: readonly string[]): Promise<Map<string, string>> {
     if (pnrs.length === 0) return new Map();
     const found = await rows<{ id: string; personal_identity_number: string }>(
       tx,
-      'SELECT id, personal_identity_number FROM person.person WHERE personal_identity_number = ANY($1::text[])',
+      'SELECT id, personal_identity_number FROM person.person WHERE personal_identity_number = ANY($1::bpchar[])',
       [pnrs],
     );
     return new Map(found.map((r) => [r.personal_identity_number, r.id]));
@@ -68,21 +49,24 @@ export class PersonRepository {
     return new Set(found.map((r) => r.id));
   }
 
+  /** The per-installation salt of the protected-identity hashes. */
+  async protectedIdentitySalt(tx: SqlExecutor): Promise<Buffer> {
+    const found = await rows<{ value: Buffer }>(tx, `SELECT value FROM person.setting WHERE key = 'protected_identity_salt'`, []);
+    if (!found[0]) throw new Error('person.setting has no protected_identity_salt: run the migrations');
+    return found[0].value;
+  }
+
+  /** The hex of the given hashes that are registered as protected. */
   async protectedHashes(tx: SqlExecutor, hashes: readonly Buffer[]): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();
     const found = await rows<{ pnr_hash: Buffer }>(tx, 'SELECT pnr_hash FROM person.protected_identity WHERE pnr_hash = ANY($1::bytea[])', [hashes]);
     return new Set(found.map((r) => r.pnr_hash.toString('hex')));
   }
 
-  async processedRecordIds(tx: SqlExecutor, recordIds: readonly string[]): Promise<Set<string>> {
-    if (recordIds.length === 0) return new Set();
-    const found = await rows<{ record_id: string }>(tx, 'SELECT record_id FROM person.processed_record WHERE record_id = ANY($1::uuid[])', [recordIds]);
-    return new Set(found.map((r) => r.record_id));
-  }
-
-  /** Loads persons with their children, locking their rows (in id order, so batches never deadlock). */
-  loadForUpdate(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, StoredPerson>> {
-    return loadPersons(tx, ids, { lock: true });
+  async registerProtected(tx: SqlExecutor, hashes: readonly Buffer[]): Promise<void> {
+    if (hashes.length) {
+      await tx.query('INSERT INTO person.protected_identity (pnr_hash) SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING', [hashes]);
+    }
   }
 
   /**
@@ -94,7 +78,7 @@ export class PersonRepository {
     const col = <T>(f: (p: StoredPerson) => T) => persons.map(f);
     await tx.query(
       `INSERT INTO person.person (id, personal_identity_number, first_name, last_name, birth_date, sex, address, email, phone, status, disability, version)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::bigint[])
+       SELECT * FROM unnest($1::uuid[], $2::bpchar[], $3::text[], $4::text[], $5::date[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::bigint[])
        ON CONFLICT (id) DO UPDATE SET
          personal_identity_number = EXCLUDED.personal_identity_number, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
          birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone,
@@ -118,7 +102,6 @@ export class PersonRepository {
     if (ids.length > 0) {
       await tx.query('DELETE FROM person.membership WHERE person_id = ANY($1::uuid[])', [ids]);
       await tx.query('DELETE FROM person.guardian WHERE person_id = ANY($1::uuid[])', [ids]);
-      await tx.query('DELETE FROM person.external_id WHERE person_id = ANY($1::uuid[])', [ids]);
     }
     const m = persons.flatMap((p) => p.state.memberships.map((x, i) => [p.state.id, x.organisationId, x.from, x.to, i] as const));
     if (m.length) {
@@ -135,39 +118,18 @@ export class PersonRepository {
         g.map((x) => x[2]),
       ]);
     }
-    const l = persons.flatMap((p) => p.state.externalIds.map((x, i) => [x.system, x.id, p.state.id, i] as const));
-    if (l.length) {
-      await tx.query('INSERT INTO person.external_id (system, external_id, person_id, position) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::smallint[])', [
-        l.map((x) => x[0]),
-        l.map((x) => x[1]),
-        l.map((x) => x[2]),
-        l.map((x) => x[3]),
-      ]);
-    }
   }
 
   async deleteAll(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
     if (ids.length) await tx.query('DELETE FROM person.person WHERE id = ANY($1::uuid[])', [ids]);
   }
-
-  async markProcessed(tx: SqlExecutor, recordIds: readonly string[]): Promise<void> {
-    if (recordIds.length) {
-      await tx.query('INSERT INTO person.processed_record (record_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING', [recordIds]);
-    }
-  }
-
-  async registerProtected(tx: SqlExecutor, hashes: readonly Buffer[]): Promise<void> {
-    if (hashes.length) {
-      await tx.query('INSERT INTO person.protected_identity (pnr_hash) SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING', [hashes]);
-    }
-  }
 }
 
 /**
- * Persons with their memberships, guardians and links: four statements whatever the count. The
- * import path locks the rows (`lock`); the REST reads run in their own snapshot.
+ * Persons with their memberships and guardians: three statements whatever the count (the links
+ * come from the pipeline). The import path locks the rows (`lock`); the REST reads run in their own snapshot.
  */
-export async function loadPersons(tx: SqlExecutor, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, StoredPerson>> {
+async function loadPersons(tx: SqlExecutor, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, StoredPerson>> {
   if (ids.length === 0) return new Map();
   const sorted = [...new Set(ids)].sort();
   const persons = await rows<PersonRow>(
@@ -188,11 +150,6 @@ export async function loadPersons(tx: SqlExecutor, ids: readonly string[], optio
     'SELECT person_id, guardian_id FROM person.guardian WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
     [sorted],
   );
-  const links = await rows<{ person_id: string; system: string; external_id: string }>(
-    tx,
-    'SELECT person_id, system, external_id FROM person.external_id WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, position',
-    [sorted],
-  );
   const group = <T extends { person_id: string }>(list: T[]) => {
     const m = new Map<string, T[]>();
     for (const r of list) {
@@ -204,7 +161,6 @@ export async function loadPersons(tx: SqlExecutor, ids: readonly string[], optio
   };
   const ms = group(memberships);
   const gs = group(guardians);
-  const ls = group(links);
   return new Map(
     persons.map((p) => [
       p.id,
@@ -224,7 +180,7 @@ export async function loadPersons(tx: SqlExecutor, ids: readonly string[], optio
           memberships: (ms.get(p.id) ?? []).map((m): MembershipState => ({ organisationId: m.organisation_id, from: m.valid_from, to: m.valid_to })),
           guardians: (gs.get(p.id) ?? []).map((g) => ({ personId: g.guardian_id })),
           disability: p.disability,
-          externalIds: (ls.get(p.id) ?? []).map((l): ExternalId => ({ system: l.system, id: l.external_id })),
+          externalIds: [],
         },
       },
     ]),

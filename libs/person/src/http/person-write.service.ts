@@ -3,8 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { Problems, type FieldError, type ProblemException } from '@stafett/api';
 import type { PersonImportPayload, Reason } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
-import type { PersonCommand, PersonOutcome } from '../import/person-commands';
-import { PersonImportService } from '../import/person-import.consumer';
+import { InjectEntityWriter, type EntityCommand, type EntityOutcome, type EntityWriter } from '@stafett/entity-pipeline';
+import type { PersonPatch, PersonState } from '../domain/person.model';
+import type { ProtectedIdentities } from '../domain/person.rules';
 import type { PersonDto } from './dtos/person.dto';
 import { toPersonView } from './person-view';
 
@@ -25,15 +26,18 @@ const restField = (field: string | null | undefined): string | null =>
 
 const toFieldError = (r: Reason): FieldError => ({ field: restField(r.field), code: r.code, message: r.message });
 
+type PersonCommand = EntityCommand<PersonImportPayload>;
+type PersonOutcome = EntityOutcome<PersonState>;
+
 /**
- * REST writes as person commands (`source.system: "api"`, the key's name as actor), applied by
- * `PersonImportService.applyCommands`: the rules, versions, events and results of imports. A
+ * REST writes as person commands (`source.system: "api"`, the key's name as actor), applied by the
+ * person's entity writer: the rules, versions and events of imports. A
  * refused command becomes a problem: NOT_FOUND → 404, STALE_VERSION → 412, AMBIGUOUS_MATCH → 409,
  * anything else → 422 naming the fields.
  */
 @Injectable()
 export class PersonWriteService {
-  constructor(private readonly persons: PersonImportService) {}
+  constructor(@InjectEntityWriter('person') private readonly persons: EntityWriter<PersonState, PersonImportPayload, PersonPatch, ProtectedIdentities>) {}
 
   /**
    * A new person. `expectedVersion: 0` makes it create-only: a personnummer that already belongs
@@ -67,7 +71,7 @@ export class PersonWriteService {
   private async apply(command: PersonCommand, write: Write): Promise<PersonOutcome> {
     let outcome: PersonOutcome | undefined;
     try {
-      [outcome] = await this.persons.applyCommands([command]);
+      [outcome] = await this.persons.apply([command]);
     } catch (e) {
       if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) throw alreadyExists();
       throw e;

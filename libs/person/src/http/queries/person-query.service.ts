@@ -5,7 +5,9 @@ import { decodeCursor, encodeCursor, Problems } from '@stafett/api';
 import { parsePersonalIdentityNumber } from '@stafett/domain';
 import { MembershipEntity } from '../../database/membership.entity';
 import { PersonEntity } from '../../database/person.entity';
-import { loadPersons } from '../../database/person.repository';
+import { EntityStore } from '@stafett/entity-pipeline';
+import { PersonRepository } from '../../database/person.repository';
+import type { PersonState } from '../../domain/person.model';
 import { DEFAULT_PAGE_SIZE } from '../dtos/list-persons-query.dto';
 import type { PersonDto, PersonPageDto } from '../dtos/person.dto';
 import { toPersonView } from '../person-view';
@@ -24,12 +26,19 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The reads of `/v1/persons`: a page (or one person), then its persons with their children through
- * the loader the import path uses, five queries whatever the page size, in one REPEATABLE READ snapshot so a person and its
+ * the loader the import path uses, four queries whatever the page size, in one REPEATABLE READ snapshot so a person and its
  * memberships always belong together. Keyset pagination on the id: stable while persons change.
  */
 @Injectable()
 export class PersonQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly store: EntityStore<PersonState>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    repository: PersonRepository,
+  ) {
+    this.store = new EntityStore(repository, 'person');
+  }
 
   async get(id: string): Promise<PersonDto | undefined> {
     const [person] = await this.read((m) => m.getRepository(PersonEntity).createQueryBuilder('p').where('p.id = :id', { id }));
@@ -63,7 +72,7 @@ export class PersonQueryService {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       // The page's ids, in order; the rows themselves come once, through the loader.
       const page = await query(m).select('p.id').getMany();
-      const stored = await loadPersons(m, page.map((p) => p.id), { lock: false });
+      const stored = await this.store.load(m, page.map((p) => p.id), false);
       return page.flatMap((p) => {
         const person = stored.get(p.id);
         return person ? [toPersonView(person.state, person.version)] : [];

@@ -1,0 +1,94 @@
+import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type ModuleMetadata, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { TopicNames } from '@stafett/contracts';
+import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
+import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
+import { poolOf } from './database/transaction';
+import type { EntityRepository, EntityRules, EntityState } from './domain/entity-rules.port';
+import { EntityImportConsumer, type ImportConsumerOptions } from './import/entity-import.consumer';
+import { PipelineMetrics } from './metrics/pipeline-metrics';
+import { EntityOutboxRelay } from './relay/entity-outbox.relay';
+import { EntityWriter } from './write/entity-writer';
+
+/** The writer of an entity, for `@Inject(entityWriterToken('person'))`. */
+export const entityWriterToken = (entity: string): string => `stafett.pipeline.${entity}.writer`;
+export const InjectEntityWriter = (entity: string) => Inject(entityWriterToken(entity));
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the module wires rules of any entity type */
+type AnyRules = EntityRules<any, any, any, any>;
+type AnyWriter = EntityWriter<EntityState, unknown, unknown, unknown>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface EntityPipelineDefinition {
+  readonly entity: string;
+  /** The domain's rules and repository, as Nest providers. */
+  readonly rules: Type<AnyRules>;
+  readonly repository: Type<EntityRepository<EntityState>>;
+  /** Modules the rules and repository need. */
+  readonly imports?: ModuleMetadata['imports'];
+  /** Prepended to every topic name; default: the config's STAFETT_TOPIC_PREFIX. */
+  readonly topicPrefix?: string;
+  readonly consumer?: ImportConsumerOptions;
+}
+
+/** One PipelineMetrics per process, shared by every entity's pipeline. */
+@Module({ providers: [PipelineMetrics], exports: [PipelineMetrics] })
+export class PipelineMetricsModule {}
+
+/** Starts the import consumer and the relay once the app runs; stops them before the database pool closes. */
+class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly consumer: EntityImportConsumer<EntityState, unknown>,
+    private readonly relay: EntityOutboxRelay,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.begin();
+    this.consumer.begin();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.end();
+    await this.relay.end();
+  }
+}
+
+/**
+ * The shared entity pipeline for one entity: its writer (REST and imports), its import consumer
+ * and its outbox relay, wired to the domain's rules and repository.
+ */
+@Module({})
+export class EntityPipelineModule {
+  static forEntity(definition: EntityPipelineDefinition): DynamicModule {
+    const { entity } = definition;
+    const writerToken = entityWriterToken(entity);
+    const lifecycleToken = `stafett.pipeline.${entity}.lifecycle`;
+    return {
+      module: EntityPipelineModule,
+      imports: [PipelineMetricsModule, ...(definition.imports ?? [])],
+      providers: [
+        definition.rules,
+        definition.repository,
+        {
+          provide: writerToken,
+          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken()],
+          useFactory: (rules: AnyRules, repository: EntityRepository<EntityState>, serde: AvroSerde, config: StafettConfig, dataSource: DataSource): AnyWriter => {
+            if (rules.entity !== entity) throw new Error(`the rules of "${rules.entity}" were given for the "${entity}" pipeline`);
+            return new EntityWriter(rules as EntityRules<EntityState, unknown, unknown, unknown>, repository, serde, new TopicNames(definition.topicPrefix ?? config.topicPrefix), poolOf(dataSource));
+          },
+        },
+        {
+          provide: lifecycleToken,
+          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics],
+          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics) =>
+            new EntityPipelineLifecycle(
+              new EntityImportConsumer(writer, kafka, serde, config, metrics, definition.consumer),
+              new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
+            ),
+        },
+      ],
+      exports: [writerToken, definition.rules, definition.repository],
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import { Logger } from '@nestjs/common';
+import { crashAt, type StafettConfig } from '@stafett/config';
+import { entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
+import { provisionTopics, RetryingStart, TransientError, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics';
+import type { EntityState } from '../domain/entity-rules.port';
+import type { EntityWriter, ImportRecordOf } from '../write/entity-writer';
+
+export interface ImportConsumerOptions {
+  /** Consumer group; default `<prefix>stafett.<entity>-service`. */
+  readonly consumerGroup?: string;
+  /** Records per transaction; default 2,000. */
+  readonly batchSize?: number;
+  /** Partitions applied at once (each in its own transaction); default 3. */
+  readonly partitionsConcurrently?: number;
+}
+
+/** Postgres unique_violation: two transactions created the same entity at once; the retry matches it. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Consumes `stafett.<entity>.imports.v1`: decodes each partition's batch (undecodable records go to
+ * the DLQ first), applies the rest through the entity's writer in one transaction that also moves
+ * the partition's stored offset, then commits the Kafka offsets. Redelivered records are skipped by
+ * offset; transient errors retry the batch with backoff; a batch that fails permanently is retried
+ * record by record so only the poison record reaches the DLQ.
+ */
+export class EntityImportConsumer<S extends EntityState, P> {
+  private readonly log: Logger;
+  private consumer: KafkaConsumerPort | undefined;
+  private readonly start: RetryingStart;
+
+  constructor(
+    private readonly writer: EntityWriter<S, P, unknown, unknown>,
+    private readonly kafka: KafkaClientPort,
+    private readonly serde: AvroSerde,
+    private readonly config: StafettConfig,
+    private readonly metrics: PipelineMetrics,
+    private readonly options: ImportConsumerOptions = {},
+  ) {
+    this.log = new Logger(`${writer.rules.entity}-import`);
+    this.start = new RetryingStart(`${writer.rules.entity} import consumer`, {
+      warn: (o, m) => this.log.warn({ ...o, msg: m }),
+    });
+    metrics.watchLag(writer.rules.entity, () => this.lag());
+  }
+
+  get entity(): string {
+    return this.writer.rules.entity;
+  }
+
+  get groupId(): string {
+    return this.options.consumerGroup ?? `${this.writer.topics.prefix}stafett.${this.entity}-service`;
+  }
+
+  get topic(): string {
+    return this.writer.topics.imports(this.entity);
+  }
+
+  /** Starts in the background, retrying while Kafka or the registry is away. */
+  begin(): void {
+    this.start.begin(
+      () => this.run(),
+      () => this.halt(),
+    );
+  }
+
+  async end(): Promise<void> {
+    await this.start.stop();
+    await this.halt();
+  }
+
+  private async run(): Promise<void> {
+    const prefix = this.writer.topics.prefix;
+    const topics = new Map([...topicDefinitions({ prefix }), ...entityTopicDefinitions(this.entity, { prefix })].map((t) => [t.topic, t]));
+    await provisionTopics(this.kafka, [...topics.values()]);
+    await this.writer.ready();
+    const reader = this.writer.rules.contracts.importRecord;
+    const entity = this.entity;
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      topics: [this.topic],
+      dlqTopic: this.writer.topics.dlq,
+      maxBatchSize: this.options.batchSize ?? 2_000,
+      partitionsConcurrently: this.options.partitionsConcurrently ?? 3,
+      handler: async (messages, context) => {
+        this.metrics.recordsIn.inc({ entity }, messages.length);
+        const { decoded, failed } = await this.serde.decodeBatch<ImportRecordOf<P>>(messages, reader);
+        // In the DLQ before the offset moves past them in Postgres.
+        await context.deadLetter(failed);
+        const { topic, partition } = messages[0];
+        let applied;
+        try {
+          applied = await this.writer.applyImport(
+            topic,
+            partition,
+            decoded.map((d) => ({ offset: d.message.offset, record: d.value })),
+            messages[messages.length - 1].offset,
+          );
+        } catch (e) {
+          if ((e as { code?: string }).code === UNIQUE_VIOLATION)
+            throw new TransientError('CONCURRENT_CREATE', `a ${entity} was created concurrently; retrying the batch`, { cause: e });
+          throw e;
+        }
+        crashAt(this.config, 'import.after-db-commit'); // test-only: committed in Postgres, offsets not yet
+        if (applied.redelivered > 0) this.log.log({ topic, partition, records: applied.redelivered }, 'redelivered import records skipped (applied before)');
+        for (const o of applied.outcomes)
+          this.metrics.outcomes.inc({
+            entity,
+            outcome: o.outcome,
+            code: o.reasons[0]?.code ?? '',
+          });
+      },
+    });
+    await this.consumer.start();
+    this.log.log({ topic: this.topic }, `${entity} import consumer started`);
+  }
+
+  private async halt(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop().catch(() => undefined);
+  }
+
+  /** Import records waiting for this consumer group (summed over partitions). */
+  private async lag(): Promise<{ group: string; topic: string; lag: number }> {
+    const admin = await this.kafka.admin();
+    try {
+      const parts = await admin.groupLag(this.groupId, [this.topic]);
+      return {
+        group: this.groupId,
+        topic: this.topic,
+        lag: parts.reduce((n, p) => n + p.lag, 0),
+      };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import type { ChangeOp, ExternalId, Reason, Reference } from '@stafett/contracts';
+import { ReasonCode } from '@stafett/domain';
+import { appendToOutbox, type FramedMessage, type OutboxEntry, type SqlExecutor } from '@stafett/outbox';
+import { linkKey } from '../database/entity-links';
+import type { EntityStore } from '../database/entity-store';
+import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
+import type { EntityRules, EntityState, Stored } from '../domain/entity-rules.port';
+import type { EntityEncoders } from './entity-encoders';
+
+interface Change<S> {
+  readonly op: ChangeOp;
+  readonly id: string;
+  readonly version: number;
+  readonly before: S | null;
+  readonly after: S | null;
+  readonly fields: string[];
+}
+
+/**
+ * The generic apply skeleton, in the caller's transaction: match (external-id link, then natural
+ * key, else create; two candidates → AMBIGUOUS_MATCH), lock and load, let the domain's rules
+ * screen, validate and patch, detect UNCHANGED, bump the version, and write the rows and one outbox
+ * row per record (event + state + result) with a handful of set-based statements whatever the
+ * batch size. Commands apply in order: several records about one entity chain their versions.
+ */
+export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
+  constructor(
+    private readonly rules: EntityRules<S, P, Patch, C>,
+    private readonly store: EntityStore<S>,
+    private readonly encoders: EntityEncoders,
+  ) {}
+
+  async execute(tx: SqlExecutor, commands: readonly EntityCommand<P>[], now = new Date()): Promise<EntityOutcome<S>[]> {
+    const rules = this.rules;
+    // Everything the batch could match on, looked up at once.
+    const linkKeys: { system: string; externalId: string }[] = [];
+    const naturalKeys = new Set<string>();
+    const refs: Reference[] = [];
+    for (const c of commands) {
+      if (c.externalId !== null) linkKeys.push({ system: c.source.system, externalId: c.externalId });
+      const key = rules.naturalKeyOf(c.payload);
+      if (key) naturalKeys.add(key);
+      for (const r of rules.references(c.payload)) {
+        refs.push(r);
+        if (r.system && r.externalId) linkKeys.push({ system: r.system, externalId: r.externalId });
+        const refKey = rules.naturalKeyOfReference(r);
+        if (refKey) naturalKeys.add(refKey);
+      }
+    }
+    // One connection: the statements run one after the other.
+    const { repository, links: entityLinks } = this.store;
+    const links = await entityLinks.find(tx, linkKeys);
+    const byKey = await repository.findIdsByNaturalKey(tx, [...naturalKeys]);
+    const context = await rules.prepare(tx, commands);
+    const refIds = await repository.existingIds(
+      tx,
+      refs.flatMap((r) => (r.id ? [r.id] : [])),
+    );
+    const candidates = [...links.values(), ...byKey.values(), ...commands.flatMap((c) => (c.targetId ? [c.targetId] : []))];
+    const states = await this.store.load(tx, candidates, true);
+    const loadedLinks = new Map([...states].map(([id, s]) => [id, s.state.externalIds]));
+
+    const batch = new BatchView<S>(
+      states,
+      links,
+      byKey,
+      refIds,
+      (r) => rules.naturalKeyOfReference(r),
+      (s) => rules.naturalKeyOfState(s),
+    );
+    const entries: OutboxEntry[] = [];
+    const outcomes: EntityOutcome<S>[] = [];
+    for (const command of commands) {
+      const applied = this.applyOne(command, batch, context);
+      outcomes.push(applied.outcome);
+      const messages: FramedMessage[] = applied.change ? this.changeMessages(command, applied.change, now) : [];
+      // Import records get their ImportResult on the results topic; a REST write is answered directly.
+      if (command.externalId !== null) messages.push(this.resultMessage(command, applied.outcome));
+      if (messages.length > 0)
+        entries.push({
+          aggregateId: applied.outcome.entityId ?? command.recordId,
+          messages,
+        });
+    }
+
+    const deleted = [...batch.deleted].filter((id) => loadedLinks.has(id));
+    await repository.deleteAll(tx, deleted);
+    await entityLinks.deleteOf(tx, deleted);
+    const saved = [...batch.dirty].filter((id) => !batch.deleted.has(id)).map((id) => batch.states.get(id)!);
+    const existed = new Set(loadedLinks.keys());
+    await repository.saveAll(tx, saved, existed);
+    await entityLinks.add(
+      tx,
+      saved.map((s) => ({
+        id: s.state.id,
+        externalIds: s.state.externalIds,
+        before: existed.has(s.state.id) ? (loadedLinks.get(s.state.id) ?? []) : [],
+      })),
+    );
+    await rules.finish?.(tx, context);
+    await appendToOutbox(tx, rules.schema, entries);
+    return outcomes;
+  }
+
+  private applyOne(c: EntityCommand<P>, b: BatchView<S>, context: C): { outcome: EntityOutcome<S>; change?: Change<S> } {
+    const rules = this.rules;
+    const reject = (...reasons: Reason[]) => ({
+      outcome: {
+        recordId: c.recordId,
+        outcome: 'REJECTED' as const,
+        entityId: null,
+        version: null,
+        reasons,
+      },
+    });
+    const naturalKey = rules.naturalKeyOf(c.payload);
+
+    // Match: the source's link, then the natural key; two different candidates is never a guess.
+    const link = c.externalId !== null ? linkKey(c.source.system, c.externalId) : undefined;
+    const linked = link ? b.links.get(link) : undefined;
+    const byKey = naturalKey ? b.byKey.get(naturalKey) : undefined;
+    if (linked && byKey && linked !== byKey) {
+      return reject({
+        code: ReasonCode.AMBIGUOUS_MATCH,
+        field: rules.naturalKeyField,
+        message: `The external id is linked to one ${rules.entity} and the ${rules.naturalKeyField} belongs to another; nothing was merged.`,
+      });
+    }
+    const targetId = c.targetId ?? linked ?? byKey;
+    const existing = targetId ? b.states.get(targetId) : undefined;
+    if (c.targetId && !existing)
+      return reject({
+        code: ReasonCode.NOT_FOUND,
+        field: 'id',
+        message: `No ${rules.entity} with this id.`,
+      });
+    if (existing && c.expectedVersion !== undefined && existing.version !== c.expectedVersion) {
+      return reject({
+        code: ReasonCode.STALE_VERSION,
+        field: 'version',
+        message: `The ${rules.entity} is at version ${existing.version}, not ${c.expectedVersion}.`,
+      });
+    }
+
+    const screened = rules.screen?.(c, existing, context);
+    if (screened && 'reject' in screened) return reject(...screened.reject);
+    if (screened && existing) return this.remove(c, b, existing, screened.remove.erase);
+
+    if (c.op === 'DELETE' || c.op === 'ERASE') {
+      if (!existing) {
+        return {
+          outcome: {
+            recordId: c.recordId,
+            outcome: 'UNCHANGED',
+            entityId: null,
+            version: null,
+            reasons: [
+              {
+                code: ReasonCode.NOT_FOUND,
+                field: null,
+                message: `No such ${rules.entity}; nothing to delete.`,
+              },
+            ],
+          },
+        };
+      }
+      return this.remove(c, b, existing, c.op === 'ERASE');
+    }
+    if (!c.payload)
+      return reject({
+        code: ReasonCode.REQUIRED,
+        field: 'payload',
+        message: 'An UPSERT needs a payload.',
+      });
+
+    const validated = rules.validate(c.payload, existing?.state, (ref) => b.resolve(ref), context);
+    if (validated.errors) return reject(...validated.errors);
+
+    const id = existing?.state.id ?? randomUUID();
+    let externalIds: readonly ExternalId[] = existing?.state.externalIds ?? [];
+    if (c.externalId !== null && !externalIds.some((e) => e.system === c.source.system && e.id === c.externalId)) {
+      externalIds = [...externalIds, { system: c.source.system, id: c.externalId }];
+    }
+    const next = rules.applyPatch(id, existing?.state, validated.patch, externalIds);
+    const nextKey = rules.naturalKeyOfState(next);
+    if (nextKey) {
+      const holder = b.byKey.get(nextKey);
+      if (holder && holder !== id) {
+        return reject({
+          code: ReasonCode.AMBIGUOUS_MATCH,
+          field: rules.naturalKeyField,
+          message: `The ${rules.naturalKeyField} already belongs to another ${rules.entity}; nothing was merged.`,
+        });
+      }
+    }
+    const fields = rules.changedFields(existing?.state, next);
+    if (existing && fields.length === 0) {
+      return {
+        outcome: {
+          recordId: c.recordId,
+          outcome: 'UNCHANGED',
+          entityId: id,
+          version: existing.version,
+          reasons: [],
+          state: existing.state,
+        },
+      };
+    }
+    const version = (existing?.version ?? 0) + 1;
+    b.put({ state: next, version }, existing?.state);
+    if (link) b.links.set(link, id);
+    return {
+      outcome: {
+        recordId: c.recordId,
+        outcome: existing ? 'UPDATED' : 'CREATED',
+        entityId: id,
+        version,
+        reasons: [],
+        state: next,
+      },
+      change: {
+        op: existing ? 'UPDATE' : 'CREATE',
+        id,
+        version,
+        before: existing?.state ?? null,
+        after: next,
+        fields,
+      },
+    };
+  }
+
+  private remove(c: EntityCommand<P>, b: BatchView<S>, existing: Stored<S>, erase: boolean): { outcome: EntityOutcome<S>; change: Change<S> } {
+    const id = existing.state.id;
+    const version = existing.version + 1;
+    b.remove(existing.state);
+    return {
+      outcome: {
+        recordId: c.recordId,
+        outcome: 'DELETED',
+        entityId: id,
+        version,
+        reasons: [],
+      },
+      // An erasure (GDPR, protected identity) publishes no field, not even in `before`.
+      change: {
+        op: 'DELETE',
+        id,
+        version,
+        before: erase ? null : existing.state,
+        after: null,
+        fields: [],
+      },
+    };
+  }
+
+  private changeMessages(c: EntityCommand<P>, ch: Change<S>, now: Date): FramedMessage[] {
+    const e = this.encoders;
+    const eventId = randomUUID();
+    const after = ch.after ? this.rules.toContract(ch.after) : null;
+    const event = e.event({
+      eventId,
+      entityId: ch.id,
+      version: ch.version,
+      op: ch.op,
+      occurredAt: now,
+      source: {
+        system: c.source.system,
+        connectorId: c.source.connectorId ?? null,
+        batchId: c.batchId,
+        actor: c.source.actor ?? null,
+      },
+      correlationId: c.correlationId ?? c.batchId,
+      causationId: c.recordId,
+      before: ch.before ? this.rules.toContract(ch.before) : null,
+      after,
+      changedFields: ch.fields,
+    });
+    const version = String(ch.version);
+    return [
+      {
+        topic: e.topics.events,
+        key: ch.id,
+        value: event,
+        headers: { id: eventId, 'stafett.entity.version': version },
+      },
+      {
+        topic: e.topics.state,
+        key: ch.id,
+        value: after === null ? null : e.state(after),
+        headers: { id: randomUUID(), 'stafett.entity.version': version },
+      },
+    ];
+  }
+
+  private resultMessage(c: EntityCommand<P>, o: EntityOutcome<S>): FramedMessage {
+    return {
+      topic: this.encoders.topics.results,
+      key: c.recordId,
+      value: this.encoders.result({
+        recordId: c.recordId,
+        batchId: c.batchId,
+        entityType: this.rules.entity,
+        externalId: c.externalId ?? o.entityId ?? '',
+        outcome: o.outcome,
+        entityId: o.entityId,
+        version: o.version,
+        reasons: o.reasons.map((r) => ({
+          code: r.code,
+          field: r.field ?? null,
+          message: r.message,
+        })),
+      }),
+      headers: { id: randomUUID() },
+    };
+  }
+}
+
+/** The batch's working view of the register: loaded rows plus what earlier commands of the batch did. */
+class BatchView<S extends EntityState> {
+  readonly dirty = new Set<string>();
+  readonly deleted = new Set<string>();
+
+  constructor(
+    readonly states: Map<string, Stored<S>>,
+    readonly links: Map<string, string>,
+    readonly byKey: Map<string, string>,
+    private readonly knownIds: Set<string>,
+    private readonly keyOfRef: (ref: Reference) => string | undefined,
+    private readonly keyOf: (state: S) => string | null,
+  ) {}
+
+  resolve(ref: Reference): string | undefined {
+    if (ref.id) return (this.states.has(ref.id) || this.knownIds.has(ref.id)) && !this.deleted.has(ref.id) ? ref.id : undefined;
+    if (ref.system && ref.externalId) return this.links.get(linkKey(ref.system, ref.externalId));
+    const key = this.keyOfRef(ref);
+    return key ? this.byKey.get(key) : undefined;
+  }
+
+  put(stored: Stored<S>, before: S | undefined): void {
+    const id = stored.state.id;
+    this.states.set(id, stored);
+    this.dirty.add(id);
+    this.deleted.delete(id);
+    const oldKey = before ? this.keyOf(before) : null;
+    const newKey = this.keyOf(stored.state);
+    if (oldKey && oldKey !== newKey) this.byKey.delete(oldKey);
+    if (newKey) this.byKey.set(newKey, id);
+  }
+
+  remove(state: S): void {
+    this.states.delete(state.id);
+    this.deleted.add(state.id);
+    this.dirty.delete(state.id);
+    const key = this.keyOf(state);
+    if (key) this.byKey.delete(key);
+    for (const e of state.externalIds) this.links.delete(linkKey(e.system, e.id));
+  }
+}
