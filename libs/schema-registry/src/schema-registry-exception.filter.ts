@@ -20,7 +20,8 @@ export class SchemaRegistryExceptionFilter implements ExceptionFilter {
       return;
     }
     response.statusCode = status;
-    response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
+    // The type the registry's interceptor negotiated, if it ran; else Confluent's.
+    if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
     response.end(JSON.stringify(body));
   }
 
