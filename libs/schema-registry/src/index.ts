@@ -7,6 +7,7 @@ export {
 export { AvroCompatibility, type CompatibilityResult, type PreviousSchema } from './domain/avro-compatibility';
 export { COMPATIBILITY_LEVELS, DEFAULT_COMPATIBILITY_LEVEL, type CompatibilityLevel } from './domain/compatibility-level';
 export { SchemaRegistryModule } from './schema-registry.module';
+export { SchemaRegistryNotFoundFilter } from './schema-registry-exception.filter';
 export { startSchemaRegistry, type RunningSchemaRegistry, type StartSchemaRegistryOptions } from './start-schema-registry';
 export { InProcessSchemaRegistryClient } from './in-process-schema-registry.client';
 export { SchemaRegistryService } from './schema-registry.service';

@@ -1,4 +1,4 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { RegistryErrors, type SchemaRegistryErrorBody } from './schema-registry.exception';
 import { REGISTRY_CONTENT_TYPE } from './schema-registry-http.interceptor';
@@ -20,7 +20,8 @@ export class SchemaRegistryExceptionFilter implements ExceptionFilter {
       return;
     }
     response.statusCode = status;
-    response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
+    // The type the registry's interceptor negotiated, if it ran; else Confluent's.
+    if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
     response.end(JSON.stringify(body));
   }
 
@@ -36,5 +37,19 @@ export class SchemaRegistryExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     const error = RegistryErrors.backendStore();
     return { status: error.getStatus(), body: error.getResponse() as SchemaRegistryErrorBody };
+  }
+}
+
+/**
+ * For an app that is the registry alone (`startSchemaRegistry`, `apps/schema-registry`): a route
+ * nobody serves answers Confluent's `{"error_code":404,"message":"HTTP 404 Not Found"}` instead of
+ * Nest's shape. Install with `app.useGlobalFilters(new SchemaRegistryNotFoundFilter())`.
+ */
+@Catch(NotFoundException)
+export class SchemaRegistryNotFoundFilter implements ExceptionFilter {
+  private readonly registryFilter = new SchemaRegistryExceptionFilter();
+
+  catch(_exception: NotFoundException, host: ArgumentsHost): void {
+    this.registryFilter.catch(RegistryErrors.notFound(), host);
   }
 }

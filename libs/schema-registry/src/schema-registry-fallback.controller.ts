@@ -1,22 +1,36 @@
-import { All, Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { All, Controller, Next, Param, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { IncomingMessage } from 'node:http';
 import { RegistryErrors } from './schema-registry.exception';
 import { SchemaRegistryExceptionFilter } from './schema-registry-exception.filter';
-import { SchemaRegistryHttpInterceptor } from './schema-registry-http.interceptor';
+
+/** The first path segments of the registry's API (Confluent's resources). */
+const REGISTRY_NAMESPACES = new Set(['subjects', 'schemas', 'config', 'compatibility', 'mode', 'contexts']);
 
 /**
- * Any other method or path inside the registry's namespaces (`/subjects…`, `/schemas…`,
- * `/config…`, `/compatibility…`) answers Confluent's `{"error_code":404,…}`. Registered after
- * `SchemaRegistryController` so its routes win; it covers only these prefixes, never the app's
- * other routes, also when the registry is mounted at the root.
+ * Any other method or path of the registry answers Confluent's `{"error_code":404,…}`, as
+ * Confluent answers unknown routes. Registered after `SchemaRegistryController` so its routes
+ * win. Mounted under a prefix (`/registry`), everything under the prefix is the registry's;
+ * mounted at the root of an app, only the registry's namespaces are: any other path is passed on
+ * (`next()`) to the app's own routes and 404, never answered here.
  */
 @ApiExcludeController()
 @Controller()
 @UseFilters(SchemaRegistryExceptionFilter)
-@UseInterceptors(SchemaRegistryHttpInterceptor)
 export class SchemaRegistryFallbackController {
-  @All(['subjects{/*rest}', 'schemas{/*rest}', 'config{/*rest}', 'compatibility{/*rest}'])
-  notFound(): never {
+  @All('{*rest}')
+  notFound(
+    @Req() request: IncomingMessage & { path?: string },
+    @Param('rest') rest: string[] | undefined,
+    @Next() next: () => void,
+  ): void {
+    const segments = (rest ?? []).filter((s) => s !== '');
+    const pathSegments = (request.path ?? '').split('/').filter((s) => s !== '');
+    const mountedAtRoot = pathSegments.length === segments.length;
+    if (mountedAtRoot && segments.length > 0 && !REGISTRY_NAMESPACES.has(segments[0])) {
+      next();
+      return;
+    }
     throw RegistryErrors.notFound();
   }
 }

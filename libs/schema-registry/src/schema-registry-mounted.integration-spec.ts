@@ -107,6 +107,8 @@ describe('SchemaRegistryModule mounted under /registry', () => {
     expect(await missing.json()).toEqual({ error_code: 40403, message: 'Schema 2000000001 not found' });
     const unknownRoute = await fetch(`${base}/registry/subjects/${subject}/nothing/here`);
     expect(await unknownRoute.json()).toEqual({ error_code: 404, message: 'HTTP 404 Not Found' });
+    const outsideNamespaces = await fetch(`${base}/registry/nothing`);
+    expect(await outsideNamespaces.json()).toEqual({ error_code: 404, message: 'HTTP 404 Not Found' });
 
     // Not served at the root, and the host app's own errors keep Nest's shape.
     const root = await fetch(`${base}/subjects`);

@@ -2,30 +2,86 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFi
 import { ApiTags } from '@nestjs/swagger';
 import { GLOBAL_CONFIG_SUBJECT } from './database/compatibility-config.entity';
 import { CompatibilityConfigDto } from './dtos/compatibility-config.dto';
+import { ModeDto } from './dtos/mode.dto';
 import { parseBody } from './dtos/parse-body';
 import { RegisterSchemaDto } from './dtos/register-schema.dto';
 import type { CompatibilityLevel } from './domain/compatibility-level';
+import { isValidSubject } from './domain/subject-name';
 import { parseVersion, RegistryErrors } from './schema-registry.exception';
 import { SchemaRegistryExceptionFilter } from './schema-registry-exception.filter';
 import { SchemaRegistryHttpInterceptor } from './schema-registry-http.interceptor';
-import { SchemaRegistryService, type SubjectVersionView } from './schema-registry.service';
+import { SchemaRegistryService, type DeletedFilter, type SubjectVersionView } from './schema-registry.service';
 
 const schemaRequest = (body: unknown) => parseBody(RegisterSchemaDto, body, RegistryErrors.unprocessable);
 const configRequest = (body: unknown) =>
   parseBody(CompatibilityConfigDto, body, () => RegistryErrors.invalidCompatibilityLevel());
+const modeRequest = (body: unknown) => parseBody(ModeDto, body, () => RegistryErrors.invalidMode());
 
-function parseSchemaId(raw: string): number {
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2 ** 31 - 1) throw RegistryErrors.schemaIdNotFound(raw);
-  return Number(raw);
+/** A query flag as JAX-RS reads a `boolean` parameter: `true` in any case is true, anything else false. */
+const flag = (value: unknown): boolean => typeof value === 'string' && value.toLowerCase() === 'true';
+
+/** `deleted` / `deletedOnly` of the list endpoints (`deletedOnly` wins, as in Confluent). */
+const deletedFilter = (deleted: unknown, deletedOnly: unknown): DeletedFilter =>
+  flag(deletedOnly) ? 'deletedOnly' : flag(deleted) ? 'withDeleted' : 'live';
+
+/** `offset` / `limit` pagination of the list endpoints (a negative limit is no limit). */
+function page<T>(items: T[], offset: unknown, limit: unknown): T[] {
+  const from = typeof offset === 'string' && /^\d+$/.test(offset) ? Number(offset) : 0;
+  const size = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : -1;
+  return size < 0 ? items.slice(from) : items.slice(from, from + size);
 }
 
-/** The Confluent Schema Registry REST API, as far as clients use it (AVRO only). */
+/** A schema id path segment: a Java `Integer` (else Confluent's router answers a plain 404). */
+function parseSchemaId(raw: string): number {
+  const id = /^[+-]?\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(id) || id > 2 ** 31 - 1 || id < -(2 ** 31)) throw RegistryErrors.notFound();
+  return id;
+}
+
+/** The only mode of the built-in registry. */
+const READWRITE = 'READWRITE';
+const MODES = new Set(['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT']);
+
+/** The Confluent Schema Registry REST API, as far as clients and tools use it (AVRO only). */
 @ApiTags('schema-registry')
 @Controller()
 @UseFilters(SchemaRegistryExceptionFilter)
 @UseInterceptors(SchemaRegistryHttpInterceptor)
 export class SchemaRegistryController {
   constructor(private readonly registry: SchemaRegistryService) {}
+
+  /** Confluent's root resource: an empty object, used as a liveness probe. */
+  @Get()
+  root(): Record<string, never> {
+    return {};
+  }
+
+  @Post()
+  @HttpCode(200)
+  postRoot(): Record<string, never> {
+    return {};
+  }
+
+  @Get('schemas')
+  async schemas(
+    @Query('subjectPrefix') subjectPrefix?: string,
+    @Query('deleted') deleted?: string,
+    @Query('latestOnly') latestOnly?: string,
+    @Query('offset') offset?: string,
+    @Query('limit') limit?: string,
+  ): Promise<SubjectVersionView[]> {
+    const schemas = await this.registry.schemas({
+      prefix: typeof subjectPrefix === 'string' ? subjectPrefix : '',
+      withDeleted: flag(deleted),
+      latestOnly: flag(latestOnly),
+    });
+    return page(schemas, offset, limit);
+  }
+
+  @Get('schemas/types')
+  schemaTypes(): string[] {
+    return ['AVRO'];
+  }
 
   @Get('schemas/ids/:id')
   async schema(@Param('id') id: string): Promise<{ schema: string; schemaType?: string }> {
@@ -34,47 +90,96 @@ export class SchemaRegistryController {
     return found.schemaType === 'AVRO' ? { schema: found.schema } : { schema: found.schema, schemaType: found.schemaType };
   }
 
+  /** The schema text alone. */
+  @Get('schemas/ids/:id/schema')
+  async schemaText(@Param('id') id: string): Promise<string> {
+    return (await this.registry.schemaById(parseSchemaId(id))).schema;
+  }
+
+  @Get('schemas/ids/:id/subjects')
+  schemaSubjects(@Param('id') id: string, @Query('deleted') deleted?: string): Promise<string[]> {
+    return this.registry.subjectsOfSchema(parseSchemaId(id), flag(deleted));
+  }
+
   @Get('schemas/ids/:id/versions')
-  schemaVersions(@Param('id') id: string): Promise<{ subject: string; version: number }[]> {
-    return this.registry.subjectVersionsOfSchema(parseSchemaId(id));
+  schemaVersions(@Param('id') id: string, @Query('deleted') deleted?: string): Promise<{ subject: string; version: number }[]> {
+    return this.registry.subjectVersionsOfSchema(parseSchemaId(id), flag(deleted));
   }
 
   @Get('subjects')
-  subjects(): Promise<string[]> {
-    return this.registry.subjects();
+  async subjects(
+    @Query('subjectPrefix') subjectPrefix?: string,
+    @Query('deleted') deleted?: string,
+    @Query('deletedOnly') deletedOnly?: string,
+    @Query('offset') offset?: string,
+    @Query('limit') limit?: string,
+  ): Promise<string[]> {
+    const subjects = await this.registry.subjects({
+      prefix: typeof subjectPrefix === 'string' ? subjectPrefix : '',
+      filter: deletedFilter(deleted, deletedOnly),
+    });
+    return page(subjects, offset, limit);
   }
 
   @Post('subjects/:subject/versions')
   @HttpCode(200)
-  register(@Param('subject') subject: string, @Body() body: unknown): Promise<{ id: number }> {
-    return this.registry.register(subject, schemaRequest(body));
+  register(
+    @Param('subject') subject: string,
+    @Body() body: unknown,
+    @Query('normalize') normalize?: string,
+  ): Promise<{ id: number }> {
+    return this.registry.register(subject, schemaRequest(body), { normalize: flag(normalize) });
   }
 
   @Post('subjects/:subject')
   @HttpCode(200)
-  lookup(@Param('subject') subject: string, @Body() body: unknown): Promise<SubjectVersionView> {
-    return this.registry.lookup(subject, schemaRequest(body));
+  lookup(
+    @Param('subject') subject: string,
+    @Body() body: unknown,
+    @Query('normalize') normalize?: string,
+    @Query('deleted') deleted?: string,
+  ): Promise<SubjectVersionView> {
+    return this.registry.lookup(subject, schemaRequest(body), { normalize: flag(normalize), deleted: flag(deleted) });
   }
 
   @Get('subjects/:subject/versions')
-  versions(@Param('subject') subject: string): Promise<number[]> {
-    return this.registry.versions(subject);
+  versions(
+    @Param('subject') subject: string,
+    @Query('deleted') deleted?: string,
+    @Query('deletedOnly') deletedOnly?: string,
+  ): Promise<number[]> {
+    return this.registry.versions(subject, deletedFilter(deleted, deletedOnly));
   }
 
   @Get('subjects/:subject/versions/:version')
-  version(@Param('subject') subject: string, @Param('version') version: string): Promise<SubjectVersionView> {
-    return this.registry.version(subject, parseVersion(version));
+  version(
+    @Param('subject') subject: string,
+    @Param('version') version: string,
+    @Query('deleted') deleted?: string,
+  ): Promise<SubjectVersionView> {
+    return this.registry.version(subject, parseVersion(version), flag(deleted));
   }
 
-  /** The schema text alone, as registered. */
+  /** The schema text alone. */
   @Get('subjects/:subject/versions/:version/schema')
-  async rawSchema(@Param('subject') subject: string, @Param('version') version: string): Promise<string> {
-    return (await this.registry.version(subject, parseVersion(version))).schema;
+  async rawSchema(
+    @Param('subject') subject: string,
+    @Param('version') version: string,
+    @Query('deleted') deleted?: string,
+  ): Promise<string> {
+    return (await this.registry.version(subject, parseVersion(version), flag(deleted))).schema;
+  }
+
+  /** Ids of schemas referencing this version: none, as the built-in registry has no schema references. */
+  @Get('subjects/:subject/versions/:version/referencedby')
+  async referencedBy(@Param('subject') subject: string, @Param('version') version: string): Promise<number[]> {
+    await this.registry.version(subject, parseVersion(version), true);
+    return [];
   }
 
   @Delete('subjects/:subject')
   deleteSubject(@Param('subject') subject: string, @Query('permanent') permanent?: string): Promise<number[]> {
-    return this.registry.deleteSubject(subject, permanent === 'true');
+    return this.registry.deleteSubject(subject, flag(permanent));
   }
 
   @Delete('subjects/:subject/versions/:version')
@@ -83,7 +188,7 @@ export class SchemaRegistryController {
     @Param('version') version: string,
     @Query('permanent') permanent?: string,
   ): Promise<number> {
-    return this.registry.deleteVersion(subject, parseVersion(version), permanent === 'true');
+    return this.registry.deleteVersion(subject, parseVersion(version), flag(permanent));
   }
 
   @Post('compatibility/subjects/:subject/versions/:version')
@@ -94,7 +199,7 @@ export class SchemaRegistryController {
     @Body() body: unknown,
     @Query('verbose') verbose?: string,
   ): Promise<CompatibilityAnswer> {
-    return this.compatibility(subject, parseVersion(version), body, verbose);
+    return this.compatibility(subject, parseVersion(version), body, flag(verbose));
   }
 
   /** Against every version the subject's level names (Confluent's endpoint without a version). */
@@ -105,7 +210,7 @@ export class SchemaRegistryController {
     @Body() body: unknown,
     @Query('verbose') verbose?: string,
   ): Promise<CompatibilityAnswer> {
-    return this.compatibility(subject, undefined, body, verbose);
+    return this.compatibility(subject, undefined, body, flag(verbose));
   }
 
   @Get('config')
@@ -123,7 +228,7 @@ export class SchemaRegistryController {
     @Param('subject') subject: string,
     @Query('defaultToGlobal') defaultToGlobal?: string,
   ): Promise<{ compatibilityLevel: CompatibilityLevel }> {
-    return { compatibilityLevel: await this.registry.subjectLevel(subject, defaultToGlobal === 'true') };
+    return { compatibilityLevel: await this.registry.subjectLevel(subject, flag(defaultToGlobal)) };
   }
 
   @Put('config/:subject')
@@ -139,16 +244,51 @@ export class SchemaRegistryController {
     return { compatibilityLevel: await this.registry.deleteSubjectLevel(subject) };
   }
 
+  /** The built-in registry is always READWRITE (no IMPORT or READONLY modes). */
+  @Get('mode')
+  globalMode(): { mode: string } {
+    return { mode: READWRITE };
+  }
+
+  @Put('mode')
+  setGlobalMode(@Body() body: unknown): { mode: string } {
+    return { mode: this.acceptMode(modeRequest(body).mode) };
+  }
+
+  /** No subject has a mode of its own: 40409, or the global one with `defaultToGlobal=true` (Confluent). */
+  @Get('mode/:subject')
+  subjectMode(@Param('subject') subject: string, @Query('defaultToGlobal') defaultToGlobal?: string): { mode: string } {
+    if (!flag(defaultToGlobal)) throw RegistryErrors.subjectModeNotFound(subject);
+    return { mode: READWRITE };
+  }
+
+  @Put('mode/:subject')
+  setSubjectMode(@Param('subject') subject: string, @Body() body: unknown): { mode: string } {
+    if (!isValidSubject(subject)) throw RegistryErrors.invalidSubject(subject);
+    return { mode: this.acceptMode(modeRequest(body).mode) };
+  }
+
+  @Delete('mode/:subject')
+  deleteSubjectMode(@Param('subject') subject: string): never {
+    throw RegistryErrors.subjectNotFound(subject);
+  }
+
+  /** Setting READWRITE is a no-op that succeeds; any other mode is not permitted (42205), an unknown one invalid (42204). */
+  private acceptMode(requested: string): string {
+    const mode = requested.toUpperCase();
+    if (!MODES.has(mode)) throw RegistryErrors.invalidMode();
+    if (mode !== READWRITE) throw RegistryErrors.modeNotChangeable(mode);
+    return mode;
+  }
+
   private async compatibility(
     subject: string,
     version: ReturnType<typeof parseVersion> | undefined,
     body: unknown,
-    verbose: string | undefined,
+    verbose: boolean,
   ): Promise<CompatibilityAnswer> {
-    const result = await this.registry.testCompatibility(subject, version, schemaRequest(body));
-    return verbose === 'true'
-      ? { is_compatible: result.compatible, messages: [...result.messages] }
-      : { is_compatible: result.compatible };
+    const result = await this.registry.testCompatibility(subject, version, schemaRequest(body), verbose);
+    return verbose ? { is_compatible: result.compatible, messages: [...result.messages] } : { is_compatible: result.compatible };
   }
 }
 

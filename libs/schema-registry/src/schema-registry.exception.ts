@@ -8,8 +8,12 @@ export interface SchemaRegistryErrorBody {
 
 /** An error with Confluent's HTTP status and `error_code` (e.g. 404 / 40401). */
 export class SchemaRegistryException extends HttpException {
+  readonly body: SchemaRegistryErrorBody;
+
   constructor(status: number, registryErrorCode: number, message: string) {
-    super({ error_code: registryErrorCode, message } satisfies SchemaRegistryErrorBody, status);
+    const body = { error_code: registryErrorCode, message } satisfies SchemaRegistryErrorBody;
+    super(body, status);
+    this.body = body;
   }
 }
 
@@ -40,6 +44,8 @@ export const RegistryErrors = {
     ),
   subjectConfigNotFound: (subject: string) =>
     new SchemaRegistryException(404, 40408, `Subject '${subject}' does not have subject-level compatibility configured`),
+  subjectModeNotFound: (subject: string) =>
+    new SchemaRegistryException(404, 40409, `Subject '${subject}' does not have subject-level mode configured`),
   incompatible: (subject: string, messages: readonly string[]) =>
     new SchemaRegistryException(
       409,
@@ -59,6 +65,16 @@ export const RegistryErrors = {
       42203,
       'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
     ),
+  invalidMode: () =>
+    new SchemaRegistryException(422, 42204, 'Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT'),
+  modeNotChangeable: (mode: string) =>
+    new SchemaRegistryException(422, 42205, `Mode ${mode} is not permitted: the built-in registry is always READWRITE`),
+  invalidSubject: (subject: string) =>
+    new SchemaRegistryException(
+      422,
+      42208,
+      `The specified subject '${subject}' is not valid: it contains a control character or is reserved`,
+    ),
   unprocessable: (message: string) => new SchemaRegistryException(422, 422, message),
   malformedJson: (reason: string) => new SchemaRegistryException(400, 400, `Malformed JSON request body: ${reason}`),
   payloadTooLarge: (limit: number) => new SchemaRegistryException(413, 413, `Request body larger than ${limit} bytes`),
@@ -68,6 +84,7 @@ export const RegistryErrors = {
       415,
       `HTTP 415 Unsupported Media Type: "${type}" (use application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json or application/json)`,
     ),
+  notAcceptable: () => new SchemaRegistryException(406, 406, 'HTTP 406 Not Acceptable'),
   backendStore: () => new SchemaRegistryException(500, 50001, 'Error in the backend data store'),
 };
 

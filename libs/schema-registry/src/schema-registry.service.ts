@@ -6,7 +6,8 @@ import { SubjectVersionEntity } from './database/subject-version.entity';
 import { AvroCompatibility, type CompatibilityResult } from './domain/avro-compatibility';
 import { InvalidAvroSchemaError, parseAvroSchema, type ParsedAvroSchema } from './domain/avro-schema';
 import { DEFAULT_COMPATIBILITY_LEVEL, toCompatibilityLevel, type CompatibilityLevel } from './domain/compatibility-level';
-import { RegistryErrors, type VersionSelector } from './schema-registry.exception';
+import { isValidSubject } from './domain/subject-name';
+import { RegistryErrors, SchemaRegistryException, type VersionSelector } from './schema-registry.exception';
 import type { RegisterSchemaDto } from './dtos/register-schema.dto';
 
 export interface SubjectVersionView {
@@ -16,18 +17,57 @@ export interface SubjectVersionView {
   readonly schema: string;
 }
 
-/** A live (not soft-deleted) version of a subject with its schema. */
-interface LiveVersion {
+/** Which versions a read sees: Confluent's `deleted=true` adds soft-deleted ones, `deletedOnly=true` shows only those. */
+export type DeletedFilter = 'live' | 'withDeleted' | 'deletedOnly';
+
+export interface SubjectListQuery {
+  readonly prefix?: string;
+  readonly filter?: DeletedFilter;
+}
+
+export interface SchemaListQuery {
+  readonly prefix?: string;
+  readonly withDeleted?: boolean;
+  readonly latestOnly?: boolean;
+}
+
+export interface SchemaRequestOptions {
+  /** Confluent's `normalize=true`: identify the schema by its normalised form. */
+  readonly normalize?: boolean;
+}
+
+export interface LookupOptions extends SchemaRequestOptions {
+  /** Confluent's `deleted=true`: soft-deleted versions count too (Kafka Connect's AvroConverter asks so). */
+  readonly deleted?: boolean;
+}
+
+/** A version of a subject with its schema. */
+interface VersionRow {
+  readonly subject: string;
   readonly version: number;
   readonly schemaId: number;
   readonly hash: string;
   readonly schema: string;
+  readonly deleted: boolean;
+}
+
+interface RawVersionRow {
+  subject: string;
+  version: number;
+  schema_id: number;
+  hash: string;
+  schema: string;
+  deleted: boolean;
 }
 
 /**
  * The registry's use cases on Postgres. Registration runs in one transaction holding a
  * per-subject advisory lock, so concurrent registrations under one subject are serialised:
- * no version number is given twice and one schema never gets two versions.
+ * no version number is given twice and one schema never gets two versions; a second lock per
+ * schema identity makes "the id of this schema, or a new one" atomic across subjects.
+ *
+ * Identity is Confluent's: a schema is its canonical form (or its normalised form with
+ * `normalize`), see `domain/avro-canonical-form.ts`; the stored and answered text is that form.
  */
 @Injectable()
 export class SchemaRegistryService {
@@ -35,82 +75,114 @@ export class SchemaRegistryService {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async register(subject: string, request: RegisterSchemaDto): Promise<{ id: number }> {
-    const parsed = this.parseRequest(request);
+  async register(subject: string, request: RegisterSchemaDto, options: SchemaRequestOptions = {}): Promise<{ id: number }> {
+    if (!isValidSubject(subject)) throw RegistryErrors.invalidSubject(subject);
+    const parsed = this.parseRequest(request, options);
     return this.dataSource.transaction(async (tx) => {
-      await this.lockSubject(tx, subject);
-      const live = await this.liveVersions(tx, subject);
-      const existing = live.find((v) => v.hash === parsed.hash);
+      await this.lock(tx, `subject:${subject}`);
+      const all = await this.versionRows(tx, subject, 'withDeleted');
+      const live = all.filter((v) => !v.deleted);
+      const existing = live.findLast((v) => v.hash === parsed.hash);
       if (existing) return { id: existing.schemaId };
 
       const level = await this.effectiveLevel(tx, subject);
-      const result = this.compatibility.check(parsed.type, live, level);
+      const previous = live.map((v) => ({ version: v.version, schema: v.schema }));
+      const result = this.compatibility.check(parsed.type, previous, level);
       if (!result.compatible) throw RegistryErrors.incompatible(subject, result.messages);
 
-      // Insert-or-get: ids are global per canonical schema, whichever subject registers it first.
-      const rows: { id: number }[] = await tx.query(
-        `INSERT INTO "registry"."schemas" ("hash", "schema", "schema_type") VALUES ($1, $2, 'AVRO')
-         ON CONFLICT ("hash") DO UPDATE SET "hash" = EXCLUDED."hash"
-         RETURNING "id"`,
-        [parsed.hash, request.schema],
-      );
-      const id = rows[0].id;
-      const next: { version: number }[] = await tx.query(
-        `SELECT COALESCE(MAX("version"), 0) + 1 AS "version" FROM "registry"."subject_versions" WHERE "subject" = $1`,
-        [subject],
-      );
-      await tx.insert(SubjectVersionEntity, { subject, version: next[0].version, schemaId: id, deleted: false });
+      const id = await this.schemaIdFor(tx, parsed);
+      const version = (all.at(-1)?.version ?? 0) + 1;
+      await tx.insert(SubjectVersionEntity, { subject, version, schemaId: id, deleted: false });
       return { id };
     });
   }
 
   /** `POST /subjects/:subject`: is this schema registered under the subject, and as which version? */
-  async lookup(subject: string, request: RegisterSchemaDto): Promise<SubjectVersionView> {
-    const parsed = this.parseRequest(request);
-    const live = await this.liveVersions(this.dataSource.manager, subject);
-    if (live.length === 0) throw RegistryErrors.subjectNotFound(subject);
-    const found = live.findLast((v) => v.hash === parsed.hash);
+  async lookup(subject: string, request: RegisterSchemaDto, options: LookupOptions = {}): Promise<SubjectVersionView> {
+    const parsed = this.parseRequest(request, options);
+    const rows = await this.versionRows(this.dataSource.manager, subject, options.deleted === true ? 'withDeleted' : 'live');
+    if (rows.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    const found = rows.findLast((v) => v.hash === parsed.hash);
     if (!found) throw RegistryErrors.schemaNotFound();
-    return this.view(subject, found);
+    return view(found);
   }
 
+  /**
+   * The schema of a global id. Like Confluent, an id is known while some version of some subject
+   * (soft-deleted or not) uses it; the row itself is kept, so registering the schema again gives
+   * the same id back.
+   */
   async schemaById(id: number): Promise<RegistrySchemaEntity> {
-    const schema = await this.dataSource.manager.findOneBy(RegistrySchemaEntity, { id });
+    const schema = await this.dataSource.manager
+      .createQueryBuilder(RegistrySchemaEntity, 's')
+      .where('s.id = :id', { id })
+      .andWhere(`EXISTS (SELECT 1 FROM "registry"."subject_versions" v WHERE v."schema_id" = s.id)`)
+      .getOne();
     if (!schema) throw RegistryErrors.schemaIdNotFound(id);
     return schema;
   }
 
-  async subjectVersionsOfSchema(id: number): Promise<{ subject: string; version: number }[]> {
+  async subjectVersionsOfSchema(id: number, withDeleted: boolean): Promise<{ subject: string; version: number }[]> {
     await this.schemaById(id);
-    const rows = await this.dataSource.manager.find(SubjectVersionEntity, {
-      where: { schemaId: id, deleted: false },
-      order: { subject: 'ASC', version: 'ASC' },
-    });
+    const rows: { subject: string; version: number }[] = await this.dataSource.query(
+      `SELECT "subject", "version" FROM "registry"."subject_versions"
+        WHERE "schema_id" = $1 AND ($2 OR NOT "deleted")
+        ORDER BY "subject" COLLATE "C", "version"`,
+      [id, withDeleted],
+    );
     return rows.map((r) => ({ subject: r.subject, version: r.version }));
   }
 
-  async subjects(): Promise<string[]> {
-    const rows: { subject: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT "subject" FROM "registry"."subject_versions" WHERE NOT "deleted" ORDER BY "subject"`,
+  async subjectsOfSchema(id: number, withDeleted: boolean): Promise<string[]> {
+    return [...new Set((await this.subjectVersionsOfSchema(id, withDeleted)).map((v) => v.subject))];
+  }
+
+  async subjects(query: SubjectListQuery = {}): Promise<string[]> {
+    const rows: { subject: string; all_deleted: boolean }[] = await this.dataSource.query(
+      `SELECT "subject", bool_and("deleted") AS "all_deleted" FROM "registry"."subject_versions"
+        WHERE starts_with("subject", $1)
+        GROUP BY "subject" ORDER BY "subject" COLLATE "C"`,
+      [query.prefix ?? ''],
     );
-    return rows.map((r) => r.subject);
+    const filter = query.filter ?? 'live';
+    return rows
+      .filter((r) => (filter === 'withDeleted' ? true : filter === 'deletedOnly' ? r.all_deleted : !r.all_deleted))
+      .map((r) => r.subject);
   }
 
-  async versions(subject: string): Promise<number[]> {
-    const live = await this.liveVersions(this.dataSource.manager, subject);
-    if (live.length === 0) throw RegistryErrors.subjectNotFound(subject);
-    return live.map((v) => v.version);
+  async versions(subject: string, filter: DeletedFilter = 'live'): Promise<number[]> {
+    const rows = await this.versionRows(this.dataSource.manager, subject, filter === 'live' ? 'live' : 'withDeleted');
+    if (rows.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    return rows.filter((v) => filter !== 'deletedOnly' || v.deleted).map((v) => v.version);
   }
 
-  async version(subject: string, selector: VersionSelector): Promise<SubjectVersionView> {
-    const live = await this.liveVersions(this.dataSource.manager, subject);
-    return this.view(subject, this.select(subject, live, selector));
+  /** A version by number (soft-deleted ones too with `withDeleted`), or `latest`: the latest live one, as in Confluent. */
+  async version(subject: string, selector: VersionSelector, withDeleted = false): Promise<SubjectVersionView> {
+    const rows = await this.versionRows(this.dataSource.manager, subject, withDeleted ? 'withDeleted' : 'live');
+    const found = selector === 'latest' ? rows.filter((v) => !v.deleted).at(-1) : rows.find((v) => v.version === selector);
+    if (found) return view(found);
+    if (rows.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    throw RegistryErrors.versionNotFound(selector);
+  }
+
+  /** `GET /schemas`: versions of every subject (with the prefix), by subject and version. */
+  async schemas(query: SchemaListQuery = {}): Promise<SubjectVersionView[]> {
+    const raw: RawVersionRow[] = await this.dataSource.query(
+      `SELECT v."subject", v."version", v."schema_id", s."hash", s."schema", v."deleted"
+         FROM "registry"."subject_versions" v JOIN "registry"."schemas" s ON s."id" = v."schema_id"
+        WHERE starts_with(v."subject", $1) AND ($2 OR NOT v."deleted")
+        ORDER BY v."subject" COLLATE "C", v."version"`,
+      [query.prefix ?? '', query.withDeleted === true],
+    );
+    const rows = raw.map(toVersionRow);
+    const latest = query.latestOnly === true ? rows.filter((r, i) => rows[i + 1]?.subject !== r.subject) : rows;
+    return latest.map(view);
   }
 
   /** Soft delete (or, with `permanent`, removal of a soft-deleted subject); answers the versions. */
   async deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
     return this.dataSource.transaction(async (tx) => {
-      await this.lockSubject(tx, subject);
+      await this.lock(tx, `subject:${subject}`);
       const rows = await tx.find(SubjectVersionEntity, { where: { subject }, order: { version: 'ASC' } });
       if (rows.length === 0) throw RegistryErrors.subjectNotFound(subject);
       const live = rows.filter((r) => !r.deleted).map((r) => r.version);
@@ -128,7 +200,7 @@ export class SchemaRegistryService {
 
   async deleteVersion(subject: string, selector: VersionSelector, permanent: boolean): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      await this.lockSubject(tx, subject);
+      await this.lock(tx, `subject:${subject}`);
       const rows = await tx.find(SubjectVersionEntity, { where: { subject }, order: { version: 'ASC' } });
       if (rows.length === 0) throw RegistryErrors.subjectNotFound(subject);
       const row = selector === 'latest' ? rows.filter((r) => !r.deleted).at(-1) : rows.find((r) => r.version === selector);
@@ -145,20 +217,37 @@ export class SchemaRegistryService {
   }
 
   /**
-   * Would `request` be accepted under the subject's level? Against one version (number or
-   * `latest`) when given, else against the versions the level names.
+   * Would `request` be accepted under the subject's level? Against one live version (number or
+   * `latest`) when given, else against the live versions the level names. A subject without
+   * live versions accepts anything, but a version number it does not have is 40402 (Confluent).
+   * With `verbose`, an invalid schema is an incompatible answer with the reason, not an error.
    */
   async testCompatibility(
     subject: string,
     selector: VersionSelector | undefined,
     request: RegisterSchemaDto,
+    verbose = false,
   ): Promise<CompatibilityResult> {
-    const parsed = this.parseRequest(request);
-    const live = await this.liveVersions(this.dataSource.manager, subject);
-    if (selector === 'latest' && live.length === 0) return { compatible: true, messages: [] };
-    const against = selector === undefined ? live : [this.select(subject, live, selector)];
+    const live = await this.versionRows(this.dataSource.manager, subject, 'live');
+    let against = live;
+    if (selector !== undefined) {
+      const found = selector === 'latest' ? live.at(-1) : live.find((v) => v.version === selector);
+      if (!found && selector !== 'latest') throw RegistryErrors.versionNotFound(selector);
+      against = found ? [found] : [];
+    }
+    let parsed: ParsedAvroSchema;
+    try {
+      parsed = this.parseRequest(request, {});
+    } catch (e) {
+      if (verbose && e instanceof SchemaRegistryException) return { compatible: false, messages: [e.body.message] };
+      throw e;
+    }
     const level = await this.effectiveLevel(this.dataSource.manager, subject);
-    return this.compatibility.check(parsed.type, against, level);
+    return this.compatibility.check(
+      parsed.type,
+      against.map((v) => ({ version: v.version, schema: v.schema })),
+      level,
+    );
   }
 
   async globalLevel(): Promise<CompatibilityLevel> {
@@ -176,6 +265,7 @@ export class SchemaRegistryService {
 
   /** Sets the level of a subject, or the global one for `GLOBAL_CONFIG_SUBJECT`. */
   async setLevel(subject: string, requested: unknown): Promise<CompatibilityLevel> {
+    if (subject !== GLOBAL_CONFIG_SUBJECT && !isValidSubject(subject)) throw RegistryErrors.invalidSubject(subject);
     const level = toCompatibilityLevel(requested);
     if (!level) throw RegistryErrors.invalidCompatibilityLevel();
     await this.dataSource.query(
@@ -197,7 +287,7 @@ export class SchemaRegistryService {
     });
   }
 
-  private parseRequest(request: RegisterSchemaDto): ParsedAvroSchema {
+  private parseRequest(request: RegisterSchemaDto, options: SchemaRequestOptions): ParsedAvroSchema {
     const type = request.schemaType ?? 'AVRO';
     if (type.toUpperCase() !== 'AVRO') {
       throw RegistryErrors.invalidSchema(`Schema type ${type} is not supported: the built-in registry supports AVRO only`);
@@ -206,34 +296,45 @@ export class SchemaRegistryService {
       throw RegistryErrors.invalidSchema('Schema references are not supported by the built-in registry');
     }
     try {
-      return parseAvroSchema(request.schema);
+      return parseAvroSchema(request.schema, { normalize: options.normalize === true });
     } catch (e) {
       if (e instanceof InvalidAvroSchemaError) throw RegistryErrors.invalidSchema(e.message);
       throw e;
     }
   }
 
-  /** Serialises writers of one subject until the transaction ends (the key is namespaced to the registry). */
-  private async lockSubject(tx: EntityManager, subject: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`stafett.schema-registry:${subject}`]);
-  }
-
-  private async liveVersions(manager: EntityManager, subject: string): Promise<LiveVersion[]> {
-    const rows: { version: number; schema_id: number; hash: string; schema: string }[] = await manager.query(
-      `SELECT v."version", v."schema_id", s."hash", s."schema"
-         FROM "registry"."subject_versions" v JOIN "registry"."schemas" s ON s."id" = v."schema_id"
-        WHERE v."subject" = $1 AND NOT v."deleted"
-        ORDER BY v."version"`,
-      [subject],
+  /**
+   * The id of this schema: the lowest id with its identity (rows from before canonical identity
+   * may share one), else a new row holding the identifying text.
+   */
+  private async schemaIdFor(tx: EntityManager, parsed: ParsedAvroSchema): Promise<number> {
+    await this.lock(tx, `schema:${parsed.hash}`);
+    const found: { id: number }[] = await tx.query(
+      `SELECT "id" FROM "registry"."schemas" WHERE "hash" = $1 ORDER BY "id" LIMIT 1`,
+      [parsed.hash],
     );
-    return rows.map((r) => ({ version: r.version, schemaId: r.schema_id, hash: r.hash, schema: r.schema }));
+    if (found.length > 0) return found[0].id;
+    const inserted: { id: number }[] = await tx.query(
+      `INSERT INTO "registry"."schemas" ("hash", "schema", "schema_type") VALUES ($1, $2, 'AVRO') RETURNING "id"`,
+      [parsed.hash, parsed.text],
+    );
+    return inserted[0].id;
   }
 
-  private select(subject: string, live: readonly LiveVersion[], selector: VersionSelector): LiveVersion {
-    if (live.length === 0) throw RegistryErrors.subjectNotFound(subject);
-    const found = selector === 'latest' ? live.at(-1) : live.find((v) => v.version === selector);
-    if (!found) throw RegistryErrors.versionNotFound(selector);
-    return found;
+  /** Serialises writers of one key until the transaction ends (the key is namespaced to the registry). */
+  private async lock(tx: EntityManager, key: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`stafett.schema-registry:${key}`]);
+  }
+
+  private async versionRows(manager: EntityManager, subject: string, which: 'live' | 'withDeleted'): Promise<VersionRow[]> {
+    const rows: RawVersionRow[] = await manager.query(
+      `SELECT v."subject", v."version", v."schema_id", s."hash", s."schema", v."deleted"
+         FROM "registry"."subject_versions" v JOIN "registry"."schemas" s ON s."id" = v."schema_id"
+        WHERE v."subject" = $1 AND ($2 OR NOT v."deleted")
+        ORDER BY v."version"`,
+      [subject, which === 'withDeleted'],
+    );
+    return rows.map(toVersionRow);
   }
 
   private async effectiveLevel(manager: EntityManager, subject: string): Promise<CompatibilityLevel> {
@@ -248,8 +349,19 @@ export class SchemaRegistryService {
       DEFAULT_COMPATIBILITY_LEVEL
     );
   }
+}
 
-  private view(subject: string, version: LiveVersion): SubjectVersionView {
-    return { subject, id: version.schemaId, version: version.version, schema: version.schema };
-  }
+function toVersionRow(r: RawVersionRow): VersionRow {
+  return {
+    subject: r.subject,
+    version: r.version,
+    schemaId: r.schema_id,
+    hash: r.hash,
+    schema: r.schema,
+    deleted: r.deleted,
+  };
+}
+
+function view(row: VersionRow): SubjectVersionView {
+  return { subject: row.subject, id: row.schemaId, version: row.version, schema: row.schema };
 }

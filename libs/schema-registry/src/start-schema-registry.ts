@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ensureDatabase } from '@stafett/persistence';
 import { schemaRegistryDataSourceOptions } from './database/schema-registry-data-source';
 import { SchemaRegistryModule } from './schema-registry.module';
+import { SchemaRegistryNotFoundFilter } from './schema-registry-exception.filter';
 
 export interface StartSchemaRegistryOptions {
   readonly databaseUrl: string;
@@ -54,6 +55,8 @@ export async function startSchemaRegistry(options: StartSchemaRegistryOptions): 
     // Reject instead of exiting the process when the database is unusable.
     abortOnError: false,
   });
+  // The app is the registry alone: unknown routes answer in Confluent's shape too.
+  app.useGlobalFilters(new SchemaRegistryNotFoundFilter());
   try {
     await app.listen(options.port ?? 0, host);
   } catch (e) {

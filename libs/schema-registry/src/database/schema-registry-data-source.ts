@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { stafettDataSourceOptions } from '@stafett/persistence';
 import { CompatibilityConfigEntity } from './compatibility-config.entity';
 import { CreateSchemaRegistry1795900000000 } from './migrations/1795900000000-CreateSchemaRegistry';
+import { CanonicalSchemaIdentity1796000000000 } from './migrations/1796000000000-CanonicalSchemaIdentity';
 import { RegistrySchemaEntity } from './registry-schema.entity';
 import { SubjectVersionEntity } from './subject-version.entity';
 
@@ -9,7 +10,7 @@ import { SubjectVersionEntity } from './subject-version.entity';
 export const SCHEMA_REGISTRY_ENTITIES = [RegistrySchemaEntity, SubjectVersionEntity, CompatibilityConfigEntity];
 
 /** The registry's migrations, oldest first: add them to the same DataSource. */
-export const SCHEMA_REGISTRY_MIGRATIONS = [CreateSchemaRegistry1795900000000];
+export const SCHEMA_REGISTRY_MIGRATIONS = [CreateSchemaRegistry1795900000000, CanonicalSchemaIdentity1796000000000];
 
 export interface SchemaRegistryDataSourceInput {
   readonly databaseUrl: string;

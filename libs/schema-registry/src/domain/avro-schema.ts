@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from 'avsc';
+import { writeAvroSchema } from './avro-canonical-form';
+import { parseJson } from './schema-json';
 
 export class InvalidAvroSchemaError extends Error {
   constructor(message: string) {
@@ -11,17 +13,29 @@ export class InvalidAvroSchemaError extends Error {
 export interface ParsedAvroSchema {
   /** The avsc type, for compatibility checks. */
   readonly type: Type;
-  /** The normalised text that identifies the schema (see `canonicalAvroSchema`). */
-  readonly canonical: string;
-  /** SHA-256 (hex) of the schema type and the canonical text: the registry's identity of a schema. */
+  /**
+   * The text the registry stores and answers for this schema, and identifies it by: the
+   * canonical form, or the normalised one when asked (`?normalize=true`), as Confluent does.
+   */
+  readonly text: string;
+  /** The registry's identity of the schema: `avroSchemaHash(text)`. */
   readonly hash: string;
+}
+
+export interface ParseAvroSchemaOptions {
+  /** Confluent's `normalize=true`: identify by the normalised form instead of the canonical one. */
+  readonly normalize?: boolean;
 }
 
 /**
  * Parses an Avro schema given as JSON text (a record, or a JSON string such as `"string"` for a
  * primitive). Throws `InvalidAvroSchemaError` with avsc's reason when it is not valid Avro.
+ *
+ * Identity (see `avro-canonical-form.ts`): two texts are the same schema when their canonical
+ * forms are equal — the same rule as Confluent's, so a schema registered by a JS client from a
+ * hand-written `.avsc` is found by the canonical string a Java client sends, and gets the same id.
  */
-export function parseAvroSchema(text: string): ParsedAvroSchema {
+export function parseAvroSchema(text: string, options: ParseAvroSchemaOptions = {}): ParsedAvroSchema {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -36,34 +50,16 @@ export function parseAvroSchema(text: string): ParsedAvroSchema {
   } catch (e) {
     throw new InvalidAvroSchemaError(`Invalid schema: ${(e as Error).message}`);
   }
-  const canonical = canonicalAvroSchema(json);
-  return { type, canonical, hash: createHash('sha256').update(`AVRO\n${canonical}`).digest('hex') };
+  const identity = writeAvroSchema(parseJson(text), options.normalize === true ? 'normalized' : 'canonical');
+  return { type, text: identity, hash: avroSchemaHash(identity) };
 }
 
-/**
- * The canonical form used to recognise a schema that was already registered: the parsed JSON
- * written back with object keys sorted and no whitespace (array order, e.g. field order, kept).
- *
- * Why not avsc's `Type#getSchema({ exportAttrs: true })`: without registered logical types it
- * drops `logicalType` and every custom property (`connect.name`, `avro.java.string`, …), so
- * `{"type":"long","logicalType":"timestamp-millis"}` and `"long"` would get the same global id and
- * a consumer would decode a timestamp as a plain long. Sorted JSON keeps every attribute and only
- * ignores what never changes meaning (whitespace and key order); the price is that spellings
- * which are equivalent Avro (`"string"` vs `{"type":"string"}`) get different ids, which is harmless.
- */
-export function canonicalAvroSchema(json: unknown): string {
-  return JSON.stringify(sortKeys(json));
+/** The canonical form of a valid Avro schema text (Java's `Schema#toString()`, Confluent's `canonicalString()`). */
+export function canonicalAvroSchema(text: string): string {
+  return writeAvroSchema(parseJson(text), 'canonical');
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((key) => [key, sortKeys(record[key])]),
-    );
-  }
-  return value;
+/** SHA-256 (hex) of the schema type and the identifying text: the `hash` column of `registry.schemas`. */
+export function avroSchemaHash(identity: string): string {
+  return createHash('sha256').update(`AVRO\n${identity}`).digest('hex');
 }
