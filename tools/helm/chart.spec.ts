@@ -190,7 +190,6 @@ describe('charts/stafett values', () => {
     expect(routes).toEqual([
       ['/v1/persons', 'demo-stafett-person-service'],
       ['/v1/imports', 'demo-stafett-person-service'],
-      ['/v1/api-keys', 'demo-stafett-person-service'],
     ]);
     expect(ofKind(prod, 'Service').map((s) => s.metadata.name)).toContain('demo-stafett-person-service');
   });
