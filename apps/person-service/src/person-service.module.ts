@@ -28,7 +28,7 @@ export class PersonServiceModule {
             migrations: [...API_MIGRATIONS, ...PERSON_MIGRATIONS, ...IMPORTS_MIGRATIONS],
             applicationName: 'person-service',
           }),
-          migrationsRun: true,
+          migrationsRun: config.migrateAtStart,
         }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'person-service', schemaRegistryUrl: registryUrl }),
         PersonModule.forRoot(),

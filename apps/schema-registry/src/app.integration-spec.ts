@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { testConfig, uniqueId } from '@stafett/testing';
+import { Client } from 'pg';
+import { dropDatabase } from '@stafett/persistence';
+import { testConfig, testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { createApp } from './create-app';
 
 describe('schema-registry app', () => {
@@ -31,5 +33,22 @@ describe('schema-registry app', () => {
     expect(registered.body).toEqual({ id: expect.any(Number) });
     const latest = await request(app.getHttpServer()).get(`/subjects/${subject}/versions/latest`).expect(200);
     expect(latest.body).toEqual({ subject, id: registered.body.id, version: 1, schema: '"string"' });
+  });
+
+  it('should leave the schema to the migration job when STAFETT_MIGRATE_AT_START=false', async () => {
+    const url = new URL(testDatabaseUrl());
+    url.pathname = `/${uniqueId('nomigrate').replace(/-/g, '_')}`;
+    const unmigrated = await createApp(testConfig({ DATABASE_URL: url.toString(), STAFETT_MIGRATE_AT_START: 'false' }));
+    try {
+      await unmigrated.init();
+      const client = new Client({ connectionString: url.toString() });
+      await client.connect();
+      const { rows } = await client.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'registry'`);
+      await client.end();
+      expect(rows).toEqual([]);
+    } finally {
+      await unmigrated.close();
+      await dropDatabase(url.toString());
+    }
   });
 });

@@ -15,7 +15,7 @@ export class SchemaRegistryAppModule {
       imports: [
         StafettConfigModule.forRoot(config),
         LoggingModule.forRoot({ serviceName: 'schema-registry', level: config.logLevel }),
-        TypeOrmModule.forRoot(schemaRegistryDataSourceOptions({ databaseUrl: config.databaseUrl })),
+        TypeOrmModule.forRoot({ ...schemaRegistryDataSourceOptions({ databaseUrl: config.databaseUrl }), migrationsRun: config.migrateAtStart }),
         HealthModule.forRoot({
           inject: [getDataSourceToken()],
           useFactory: (dataSource: DataSource): ReadinessCheck[] => [{ name: 'postgres', run: () => checkPostgres(dataSource) }],

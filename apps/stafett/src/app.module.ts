@@ -6,16 +6,10 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
-import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
-import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS, ImportsModule } from '@stafett/imports';
-import { PERSON_ENTITIES, PERSON_MIGRATIONS, PersonModule } from '@stafett/person';
-import {
-  InProcessSchemaRegistryClient,
-  SCHEMA_REGISTRY_ENTITIES,
-  SCHEMA_REGISTRY_MIGRATIONS,
-  SchemaRegistryModule,
-  SchemaRegistryService,
-} from '@stafett/schema-registry';
+import { ImportsModule } from '@stafett/imports';
+import { PersonModule } from '@stafett/person';
+import { InProcessSchemaRegistryClient, SchemaRegistryModule, SchemaRegistryService } from '@stafett/schema-registry';
+import { PLATFORM_ENTITIES, PLATFORM_MIGRATIONS } from './platform-schema';
 
 /** SCHEMA_REGISTRY_URL, else the built-in registry this process serves under /registry. */
 export function builtInOrConfiguredRegistry(config: StafettConfig): string {
@@ -35,12 +29,8 @@ export class AppModule {
         LoggingModule.forRoot({ serviceName: 'stafett', level: config.logLevel }),
         MetricsModule,
         TypeOrmModule.forRoot({
-          ...stafettDataSourceOptions({
-            databaseUrl: config.databaseUrl,
-            entities: [...SCHEMA_REGISTRY_ENTITIES, ...API_ENTITIES, ...PERSON_ENTITIES, ...IMPORTS_ENTITIES],
-            migrations: [...SCHEMA_REGISTRY_MIGRATIONS, ...API_MIGRATIONS, ...PERSON_MIGRATIONS, ...IMPORTS_MIGRATIONS],
-          }),
-          migrationsRun: true,
+          ...stafettDataSourceOptions({ databaseUrl: config.databaseUrl, entities: PLATFORM_ENTITIES, migrations: PLATFORM_MIGRATIONS }),
+          migrationsRun: config.migrateAtStart,
         }),
         KafkaModule.forRoot({
           brokers: config.kafkaBrokers,

@@ -2,9 +2,15 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { describeConfig, InvalidConfigError, loadConfig } from '@stafett/config';
 import { createApp } from './create-app';
+import { migrate } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  if (process.argv[2] === 'migrate') {
+    const applied = await migrate(config);
+    process.stdout.write(`stafett: ${applied.length === 0 ? 'the schema is current, no migration to apply' : `applied ${applied.length} migrations: ${applied.join(', ')}`}\n`);
+    return;
+  }
   const app = await createApp(config);
   await app.listen(config.port);
   app.get(Logger).log({ config: describeConfig(config) }, `Stafett listening on http://127.0.0.1:${config.port}`);

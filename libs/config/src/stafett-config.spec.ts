@@ -1,4 +1,4 @@
-import { describeConfig, InvalidConfigError, loadConfig } from './stafett-config';
+import { describeConfig, InvalidConfigError, kafkaSecurity, loadConfig } from './stafett-config';
 
 describe(loadConfig.name, () => {
   it('should apply the documented defaults to an empty environment', () => {
@@ -12,7 +12,41 @@ describe(loadConfig.name, () => {
       logLevel: 'info',
       topicPrefix: '',
       faultPoints: [],
+      migrateAtStart: true,
+      kafkaSsl: false,
+      kafkaSslCaFile: undefined,
+      kafkaSaslMechanism: undefined,
+      kafkaSaslUsername: undefined,
+      kafkaSaslPassword: undefined,
     });
+  });
+
+  it('should leave migrations to a separate job when STAFETT_MIGRATE_AT_START is false', () => {
+    expect(loadConfig({ STAFETT_MIGRATE_AT_START: 'false' }).migrateAtStart).toBe(false);
+  });
+
+  it('should refuse a STAFETT_MIGRATE_AT_START that is not a boolean', () => {
+    expect(() => loadConfig({ STAFETT_MIGRATE_AT_START: 'later' })).toThrow(/STAFETT_MIGRATE_AT_START must be true or false \(got "later"\)/);
+  });
+
+  it('should refuse an unknown SASL mechanism', () => {
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(
+      /KAFKA_SASL_MECHANISM must be one of scram-sha-256, scram-sha-512 \(got "gssapi"\)/,
+    );
+  });
+
+  it('should require both SASL credentials with a mechanism, without echoing the password', () => {
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_PASSWORD: 'pa55word-not-to-echo' })).toThrow(
+      /^Invalid configuration:\n {2}- KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM=scram-sha-512$/,
+    );
+  });
+
+  it('should refuse SASL credentials without a mechanism', () => {
+    expect(() => loadConfig({ KAFKA_SASL_USERNAME: 'stafett', KAFKA_SASL_PASSWORD: 'secret' })).toThrow(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD need KAFKA_SASL_MECHANISM/);
+  });
+
+  it('should refuse a CA file without TLS', () => {
+    expect(() => loadConfig({ KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' })).toThrow(/KAFKA_SSL_CA_FILE needs KAFKA_SSL=true/);
   });
 
   it('should parse the test-only fault points and refuse an unknown one', () => {
@@ -54,6 +88,27 @@ describe(loadConfig.name, () => {
   });
 });
 
+describe(kafkaSecurity.name, () => {
+  it('should connect in plain text without SASL by default', () => {
+    expect(kafkaSecurity(loadConfig({}))).toEqual({ ssl: false, sasl: undefined });
+  });
+
+  it('should give the client TLS with the CA file and SCRAM credentials when configured', () => {
+    const config = loadConfig({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'stafett',
+      KAFKA_SASL_PASSWORD: 'kafka-secret',
+    });
+    expect(kafkaSecurity(config)).toEqual({ ssl: { caFile: '/etc/kafka/ca.pem' }, sasl: { mechanism: 'scram-sha-256', username: 'stafett', password: 'kafka-secret' } });
+  });
+
+  it('should use the system CAs when TLS is on without a CA file', () => {
+    expect(kafkaSecurity(loadConfig({ KAFKA_SSL: 'yes' })).ssl).toEqual({ caFile: undefined });
+  });
+});
+
 describe(describeConfig.name, () => {
   it('should mask the database password and the admin key', () => {
     const shown = describeConfig(
@@ -62,5 +117,11 @@ describe(describeConfig.name, () => {
     expect(shown['DATABASE_URL']).toBe('postgres://app:***@db/x');
     expect(shown['STAFETT_ADMIN_API_KEY']).toBe('***');
     expect(shown['SCHEMA_REGISTRY_URL']).toBe('(unset)');
+  });
+
+  it('should mask the Kafka SASL password', () => {
+    const shown = describeConfig(loadConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'stafett', KAFKA_SASL_PASSWORD: 'kafka-secret' }));
+    expect(shown['KAFKA_SASL_PASSWORD']).toBe('***');
+    expect(shown['KAFKA_SASL_USERNAME']).toBe('stafett');
   });
 });

@@ -25,7 +25,19 @@ export interface StafettConfig {
   readonly topicPrefix: string;
   /** Test-only: crash the process (SIGKILL) at these named points (see fault-points.ts); default none. */
   readonly faultPoints: readonly FaultPoint[];
+  /** Run pending migrations when the service starts (default); false where a separate job migrates (the Helm chart's hook). */
+  readonly migrateAtStart: boolean;
+  /** Connect to the Kafka brokers over TLS. */
+  readonly kafkaSsl: boolean;
+  /** PEM file of the CA that signed the brokers' certificates; undefined = the system's CAs. */
+  readonly kafkaSslCaFile: string | undefined;
+  /** SASL mechanism for Kafka; undefined = no SASL. */
+  readonly kafkaSaslMechanism: KafkaSaslMechanism | undefined;
+  readonly kafkaSaslUsername: string | undefined;
+  readonly kafkaSaslPassword: string | undefined;
 }
+
+export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512';
 
 interface Variable<K extends keyof StafettConfig> {
   readonly name: string;
@@ -37,6 +49,7 @@ interface Variable<K extends keyof StafettConfig> {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SASL_MECHANISMS: readonly KafkaSaslMechanism[] = ['scram-sha-256', 'scram-sha-512'];
 
 class ConfigValueError extends Error {}
 
@@ -85,6 +98,23 @@ function parseFaultPoints(raw: string): readonly FaultPoint[] {
     if (!(FAULT_POINTS as readonly string[]).includes(n)) throw new ConfigValueError(`"${n}" is not a fault point (known: ${FAULT_POINTS.join(', ')})`);
   }
   return names as FaultPoint[];
+}
+
+function parseBoolean(raw: string): boolean {
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigValueError('must be true or false');
+}
+
+function parseSaslMechanism(raw: string): KafkaSaslMechanism {
+  const mechanism = raw.toLowerCase() as KafkaSaslMechanism;
+  if (!SASL_MECHANISMS.includes(mechanism)) throw new ConfigValueError(`must be one of ${SASL_MECHANISMS.join(', ')}`);
+  return mechanism;
+}
+
+function parseText(raw: string): string {
+  return raw;
 }
 
 function parseApiKey(raw: string): string {
@@ -142,6 +172,31 @@ export const CONFIG_VARIABLES = [
     default: '',
     parse: parseFaultPoints,
   },
+  {
+    name: 'STAFETT_MIGRATE_AT_START',
+    key: 'migrateAtStart',
+    description: 'Run pending database migrations at start; false where a separate job runs `main.js migrate` first (the Helm chart)',
+    sensitive: false,
+    default: 'true',
+    parse: parseBoolean,
+  },
+  { name: 'KAFKA_SSL', key: 'kafkaSsl', description: 'Connect to Kafka over TLS', sensitive: false, default: 'false', parse: parseBoolean },
+  {
+    name: 'KAFKA_SSL_CA_FILE',
+    key: 'kafkaSslCaFile',
+    description: "PEM file of the CA that signed the brokers' certificates (needs KAFKA_SSL=true); unset = the system's CAs",
+    sensitive: false,
+    parse: parseText,
+  },
+  {
+    name: 'KAFKA_SASL_MECHANISM',
+    key: 'kafkaSaslMechanism',
+    description: 'SASL mechanism for Kafka (scram-sha-256, scram-sha-512); unset = no SASL',
+    sensitive: false,
+    parse: parseSaslMechanism,
+  },
+  { name: 'KAFKA_SASL_USERNAME', key: 'kafkaSaslUsername', description: 'SASL user name (with KAFKA_SASL_MECHANISM)', sensitive: false, parse: parseText },
+  { name: 'KAFKA_SASL_PASSWORD', key: 'kafkaSaslPassword', description: 'SASL password (with KAFKA_SASL_MECHANISM)', sensitive: true, parse: parseText },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
 export class InvalidConfigError extends Error {
@@ -170,8 +225,39 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       problems.push(`${v.name} ${e.message}${v.sensitive ? '' : ` (got "${raw}")`}`);
     }
   }
+  if (problems.length === 0) problems.push(...kafkaSecurityProblems(values as unknown as StafettConfig));
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return Object.freeze(values as unknown as StafettConfig);
+}
+
+/** Kafka's TLS and SASL variables only make sense together. */
+function kafkaSecurityProblems(config: StafettConfig): string[] {
+  const problems: string[] = [];
+  if (config.kafkaSslCaFile !== undefined && !config.kafkaSsl) problems.push('KAFKA_SSL_CA_FILE needs KAFKA_SSL=true');
+  const credentials = config.kafkaSaslUsername !== undefined || config.kafkaSaslPassword !== undefined;
+  if (config.kafkaSaslMechanism !== undefined) {
+    if (config.kafkaSaslUsername === undefined) problems.push(`KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM=${config.kafkaSaslMechanism}`);
+    if (config.kafkaSaslPassword === undefined) problems.push(`KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM=${config.kafkaSaslMechanism}`);
+  } else if (credentials) {
+    problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD need KAFKA_SASL_MECHANISM (scram-sha-256 or scram-sha-512)');
+  }
+  return problems;
+}
+
+/** How to reach Kafka securely, as the Kafka client needs it (read by @stafett/kafka). */
+export interface KafkaSecurity {
+  readonly ssl: false | { readonly caFile: string | undefined };
+  readonly sasl: { readonly mechanism: KafkaSaslMechanism; readonly username: string; readonly password: string } | undefined;
+}
+
+export function kafkaSecurity(config: StafettConfig): KafkaSecurity {
+  return {
+    ssl: config.kafkaSsl ? { caFile: config.kafkaSslCaFile } : false,
+    sasl:
+      config.kafkaSaslMechanism && config.kafkaSaslUsername !== undefined && config.kafkaSaslPassword !== undefined
+        ? { mechanism: config.kafkaSaslMechanism, username: config.kafkaSaslUsername, password: config.kafkaSaslPassword }
+        : undefined,
+  };
 }
 
 /** The config as it may be shown in logs and `stafett config`: sensitive values masked. */

@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { kafkaSecurity, STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde } from './avro-serde';
 import { KAFKA_CLIENT } from './kafka-client.port';
-import { KafkajsClient } from './kafkajs/kafkajs-client.adapter';
+import { KafkajsClient, type KafkajsClientOptions } from './kafkajs/kafkajs-client.adapter';
 import type { KafkaLogSink } from './kafkajs/kafkajs-log';
 import { HttpSchemaRegistryClient, type SchemaRegistryPort } from './schema-registry.client';
 
@@ -17,6 +19,16 @@ export interface KafkaModuleOptions {
     readonly imports: NonNullable<ModuleMetadata['imports']>;
     readonly inject: InjectionToken[];
     readonly useFactory: (...deps: never[]) => SchemaRegistryPort;
+  };
+}
+
+/** TLS and SASL/SCRAM as configured (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*); plain text when no config is given. */
+function securityOptions(config: StafettConfig | undefined): Pick<KafkajsClientOptions, 'ssl' | 'sasl'> {
+  if (!config) return {};
+  const { ssl, sasl } = kafkaSecurity(config);
+  return {
+    ...(ssl ? { ssl: ssl.caFile === undefined ? true : { ca: [readFileSync(ssl.caFile, 'utf8')] } } : {}),
+    ...(sasl ? { sasl } : {}),
   };
 }
 
@@ -45,7 +57,12 @@ export class KafkaModule {
       module: KafkaModule,
       imports: options.registry?.imports ?? [],
       providers: [
-        { provide: KAFKA_CLIENT, useFactory: () => new KafkajsClient({ brokers: options.brokers, clientId: options.clientId, logger: sink }) },
+        {
+          provide: KAFKA_CLIENT,
+          inject: [{ token: STAFETT_CONFIG, optional: true }],
+          useFactory: (config: StafettConfig | undefined) =>
+            new KafkajsClient({ brokers: options.brokers, clientId: options.clientId, logger: sink, ...securityOptions(config) }),
+        },
         options.registry
           ? { provide: SCHEMA_REGISTRY, inject: options.registry.inject, useFactory: options.registry.useFactory }
           : { provide: SCHEMA_REGISTRY, useFactory: () => new HttpSchemaRegistryClient(options.schemaRegistryUrl) },

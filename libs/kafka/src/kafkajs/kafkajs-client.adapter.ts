@@ -1,4 +1,5 @@
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
 import type {
   ClusterDescription,
   ConsumerOptions,
@@ -18,6 +19,14 @@ export interface KafkajsClientOptions {
   readonly logger?: KafkaLogSink;
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** TLS to the brokers: true = the system's CAs, or tls options (e.g. `{ ca: [pem] }`); default plain text. */
+  readonly ssl?: boolean | ConnectionOptions;
+  /** SASL/SCRAM credentials; default none. */
+  readonly sasl?: { readonly mechanism: 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+}
+
+function scram({ mechanism, username, password }: NonNullable<KafkajsClientOptions['sasl']>): SASLOptions {
+  return mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password };
 }
 
 /** The kafkajs adapter: the only place in the code base that constructs a kafkajs client. */
@@ -33,6 +42,8 @@ export class KafkajsClient implements KafkaClientPort {
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
       logLevel: logLevel.WARN,
+      ...(options.ssl ? { ssl: options.ssl } : {}),
+      ...(options.sasl ? { sasl: scram(options.sasl) } : {}),
       ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
     };
     this.kafka = new Kafka(config);
