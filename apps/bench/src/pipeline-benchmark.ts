@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { Pool } from 'pg';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonChanged, type PersonImportRecord } from '@stafett/contracts';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchRecord } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
 
 export interface PipelineRun {
+  readonly records: number;
+  /** Persons in the register when the run started. */
+  readonly registerBefore: number;
   readonly recordsPerSecond: number;
   readonly maxOutboxBacklog: number;
   readonly maxConsumerLag: number;
@@ -14,6 +18,7 @@ export interface PipelineRun {
 }
 
 export interface LatencyRun {
+  readonly stagesP50Ms: { readonly sentToApplied: number; readonly appliedToRelayed: number };
   readonly ratePerSecond: number;
   readonly records: number;
   readonly p50Ms: number;
@@ -30,11 +35,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export class PipelineBenchmark {
   private service: ChildProcess | undefined;
   private readonly names: TopicNames;
+  private readonly db: Pool;
   private readonly serde: AvroSerde;
   private producer: KafkaProducerPort | undefined;
   private reader: KafkaConsumerPort | undefined;
   /** recordId -> time its event was read */
   private readonly seen = new Map<string, number>();
+  /** recordId -> [event occurredAt (the service applied it), event record timestamp (the relay sent it)], epoch ms */
+  private readonly stages = new Map<string, [number, number]>();
   private waiter: { count: number; ids: Set<string>; resolve: () => void } | undefined;
 
   constructor(
@@ -43,6 +51,7 @@ export class PipelineBenchmark {
     private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string; profileDir?: string },
   ) {
     this.names = new TopicNames(env.prefix);
+    this.db = new Pool({ connectionString: env.databaseUrl, max: 1 });
     this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://127.0.0.1:${env.port}/registry`));
   }
 
@@ -73,9 +82,10 @@ export class PipelineBenchmark {
       handler: async (messages) => {
         const now = performance.now();
         const { decoded } = await this.serde.decodeBatch<PersonChanged>(messages, reader);
-        for (const { value } of decoded) {
+        for (const { value, message } of decoded) {
           if (value.causationId && !this.seen.has(value.causationId)) {
             this.seen.set(value.causationId, now);
+            this.stages.set(value.causationId, [value.occurredAt.getTime(), Number(message.timestamp)]);
             if (this.waiter?.ids.has(value.causationId) && --this.waiter.count === 0) this.waiter.resolve();
           }
         }
@@ -87,6 +97,7 @@ export class PipelineBenchmark {
   /** Produces `count` records as fast as the producer goes; measures until the last event is read. */
   async throughput(run: number, count: number): Promise<PipelineRun> {
     const encode = await this.encoder();
+    const registerBefore = await this.registerSize();
     const records = Array.from({ length: count }, (_, i) => benchRecord(i, run, randomUUID()));
     const values = records.map((r) => ({ topic: this.names.imports('person'), key: `bench:${r.externalId}`, value: encode(r) }));
     const done = this.expect(records);
@@ -110,32 +121,55 @@ export class PipelineBenchmark {
     await done;
     const seconds = (performance.now() - started) / 1000;
     clearInterval(poll);
-    return { recordsPerSecond: count / seconds, maxOutboxBacklog: maxBacklog, maxConsumerLag: maxLag, processes: sampler.end() };
+    return { records: count, registerBefore, recordsPerSecond: count / seconds, maxOutboxBacklog: maxBacklog, maxConsumerLag: maxLag, processes: sampler.end() };
   }
 
-  /** Produces at a steady rate in 100 ms ticks; end-to-end latency from send to the event being read. */
+  /** Produces at a steady rate in 10 ms ticks; end-to-end latency from send to the event being read. */
   async latency(run: number, ratePerSecond: number, seconds: number): Promise<LatencyRun> {
     const encode = await this.encoder();
-    const perTick = Math.max(1, Math.round(ratePerSecond / 10));
-    const ticks = seconds * 10;
+    const perTick = Math.max(1, Math.round(ratePerSecond / 100));
+    const ticks = seconds * 100;
     const sentAt = new Map<string, number>();
+    const sentAtEpoch = new Map<string, number>();
     const all: PersonImportRecord[] = [];
     const started = performance.now();
     for (let t = 0; t < ticks; t++) {
       const records = Array.from({ length: perTick }, (_, i) => benchRecord(t * perTick + i, run, 'latency'));
       all.push(...records);
       const now = performance.now();
-      for (const r of records) sentAt.set(r.recordId, now);
+      const epoch = Date.now();
+      for (const r of records) {
+        sentAt.set(r.recordId, now);
+        sentAtEpoch.set(r.recordId, epoch);
+      }
       await this.producer!.send(records.map((r) => ({ topic: this.names.imports('person'), key: `bench:${r.externalId}`, value: encode(r) })));
-      const wait = started + (t + 1) * 100 - performance.now();
+      const wait = started + (t + 1) * 10 - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     await this.expect(all);
     const latencies = all.map((r) => this.seen.get(r.recordId)! - sentAt.get(r.recordId)!).sort((a, b) => a - b);
-    return { ratePerSecond: perTick * 10, records: all.length, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)) };
+    // Where the time goes (median of each stage, epoch clocks of one machine): sent → applied (consumer
+    // fetch + transaction up to the use case), applied → relayed (commit, relay wake-up, send), relayed → read.
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const stage = (f: (s: [number, number], sent: number) => number) => Math.round(median(all.map((r) => f(this.stages.get(r.recordId)!, sentAtEpoch.get(r.recordId)!))));
+    const stages = { sentToApplied: stage(([applied], sent) => applied - sent), appliedToRelayed: stage(([applied, relayed]) => relayed - applied) };
+    return { ratePerSecond: perTick * 100, records: all.length, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), stagesP50Ms: stages };
+  }
+
+  /** Persons in the register. */
+  async registerSize(): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM person.person');
+    return Number(rows[0].n);
+  }
+
+  /** The person outbox on disk (heap, indexes, TOAST) and its live rows. */
+  async outboxSize(): Promise<{ bytes: number; rows: number }> {
+    const { rows } = await this.db.query<{ bytes: string; n: string }>(`SELECT pg_total_relation_size('person.outbox') AS bytes, (SELECT count(*) FROM person.outbox) AS n`);
+    return { bytes: Number(rows[0].bytes), rows: Number(rows[0].n) };
   }
 
   async stop(): Promise<void> {
+    await this.db.end();
     await this.reader?.stop();
     await this.producer?.disconnect();
     if (this.service && this.service.exitCode === null) {

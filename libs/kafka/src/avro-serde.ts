@@ -8,7 +8,12 @@ import type { SchemaRegistryPort } from './schema-registry.client';
 const MAGIC = 0;
 const HEADER = 5;
 
-export type Encoder<T> = (value: T) => Buffer;
+/**
+ * Encodes a value in the Confluent wire format: called as a function it returns a new buffer;
+ * `into` writes it at `pos` of a caller's buffer and returns the position after it, or a negative
+ * number when the buffer is too short (nothing usable written; grow it and call again).
+ */
+export type Encoder<T> = ((value: T) => Buffer) & { into(value: T, buffer: Buffer, pos: number): number };
 
 /**
  * Avro serde in the Confluent wire format through a schema registry. Encoding registers the
@@ -29,13 +34,21 @@ export class AvroSerde {
     const header = Buffer.alloc(HEADER);
     header.writeUInt8(MAGIC, 0);
     header.writeUInt32BE(id, 1);
-    return (value: T) => {
+    const encode = (value: T) => {
       const body = type.toBuffer(value);
       const out = Buffer.allocUnsafe(HEADER + body.length);
       header.copy(out, 0);
       body.copy(out, HEADER);
       return out;
     };
+    return Object.assign(encode, {
+      into(value: T, buffer: Buffer, pos: number): number {
+        if (buffer.length - pos < HEADER) return -1;
+        header.copy(buffer, pos);
+        const end = type.encode(value, buffer, pos + HEADER);
+        return end < pos + HEADER ? -1 : end;
+      },
+    });
   }
 
   /** The schema id a message was written with (throws a permanent error on a foreign format). */

@@ -22,7 +22,7 @@ export interface OutboxRelayOptions {
   readonly onPublished?: (count: number) => void;
   /** Test-only fault injection: called after the broker acked a round and before its rows are deleted. */
   readonly faultPoint?: () => void;
-  /** Rows deleted between two VACUUMs of the outbox; default 20,000. */
+  /** Rows deleted between two VACUUMs of the outbox; default 20,000 (and at most a minute apart while rows are deleted). */
   readonly vacuumEvery?: number;
 }
 
@@ -42,8 +42,10 @@ const noop: RelayLogger = { info: () => undefined, warn: () => undefined, error:
  * sent again (at-least-once; the `id` header and the event id let consumers drop the duplicates).
  * No id watermark is kept, so a transaction that commits late is simply picked up by the next round.
  *
- * Deleted rows are dead tuples until a VACUUM: the relay runs one itself every `vacuumEvery` deleted
- * rows (and when it goes idle), so the table stays small without autovacuum.
+ * Deleted rows are dead tuples until a VACUUM: the relay runs one itself, on a connection of its own
+ * beside the publishing (a plain VACUUM blocks no writer and no delete), every `vacuumEvery` deleted
+ * rows and at least once a minute while rows are deleted, so the table stays as small as its largest
+ * backlog without autovacuum.
  */
 export class OutboxRelay {
   private readonly pool: Pool;
@@ -58,10 +60,12 @@ export class OutboxRelay {
   private notified = false;
   private leader = false;
   private deletedSinceVacuum = 0;
+  private lastVacuum = Date.now();
+  private vacuuming: Promise<void> | undefined;
   private readonly vacuumEvery: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 1, application_name: `outbox-relay:${options.schema}` });
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `outbox-relay:${options.schema}` });
     this.pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
     this.table = `${quoteIdent(options.schema)}.outbox`;
     this.batchSize = options.batchSize ?? 10_000;
@@ -84,6 +88,7 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.vacuuming;
     await this.closeListener();
     await this.pool.end();
   }
@@ -108,9 +113,8 @@ export class OutboxRelay {
         const published = await this.publishOnce();
         failures = 0;
         this.deletedSinceVacuum += published;
-        const idle = published < this.batchSize;
-        if (this.deletedSinceVacuum >= this.vacuumEvery || (idle && this.deletedSinceVacuum > 0)) await this.vacuum();
-        if (idle) await this.sleep(this.pollIntervalMs);
+        if (this.deletedSinceVacuum >= this.vacuumEvery || (this.deletedSinceVacuum > 0 && Date.now() - this.lastVacuum > 60_000)) this.vacuumAside();
+        if (published < this.batchSize) await this.sleep(this.pollIntervalMs);
       } catch (e) {
         failures++;
         const delay = Math.min(10_000, 200 * 2 ** Math.min(failures, 6));
@@ -154,7 +158,8 @@ export class OutboxRelay {
     const onError = () => (broken = true);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // A lost delete only means the rows are sent again (at-least-once): no need to wait for the WAL flush.
+      await client.query('BEGIN; SET LOCAL synchronous_commit TO off');
       const { rows } = await client.query<OutboxRow>(
         `DELETE FROM ${this.table} WHERE seq IN (SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1) RETURNING seq, messages`,
         [this.batchSize],
@@ -177,10 +182,18 @@ export class OutboxRelay {
     }
   }
 
-  /** Removes the dead rows of the published changes (a plain VACUUM: it blocks no writer). */
-  private async vacuum(): Promise<void> {
-    await this.pool.query(`VACUUM ${this.table}`);
+  /** Removes the dead rows of the published changes, beside the publishing loop (one VACUUM at a time). */
+  private vacuumAside(): void {
+    if (this.vacuuming) return;
     this.deletedSinceVacuum = 0;
+    this.lastVacuum = Date.now();
+    this.vacuuming = this.pool
+      .query(`VACUUM ${this.table}`)
+      .then(
+        () => undefined,
+        (e: unknown) => this.log.warn({ schema: this.options.schema, error: (e as Error).message }, 'outbox VACUUM failed; retried after the next rows'),
+      )
+      .finally(() => (this.vacuuming = undefined));
   }
 
   private async listenerAlive(): Promise<boolean> {

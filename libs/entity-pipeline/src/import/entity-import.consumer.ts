@@ -83,6 +83,8 @@ export class EntityImportConsumer<S extends EntityState, P> {
       dlqTopic: this.writer.topics.dlq,
       maxBatchSize: this.options.batchSize ?? 2_000,
       partitionsConcurrently: this.options.partitionsConcurrently ?? 3,
+      // The partition offsets in Postgres are the truth; Kafka's are for lag and restarts.
+      commitIntervalMs: 1_000,
       handler: async (messages, context) => {
         this.metrics.recordsIn.inc({ entity }, messages.length);
         const { decoded, failed } = await this.serde.decodeBatch<ImportRecordOf<P>>(messages, reader);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeOp, ExternalId, Reason, Reference } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
-import { appendToOutbox, type FramedMessage, type OutboxEntry, type SqlExecutor } from '@stafett/outbox';
+import { appendToOutbox, OutboxBatch, type SqlExecutor } from '@stafett/outbox';
 import { linkKey } from '../database/entity-links';
 import type { EntityStore } from '../database/entity-store';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
@@ -69,19 +69,18 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       (r) => rules.naturalKeyOfReference(r),
       (s) => rules.naturalKeyOfState(s),
     );
-    const entries: OutboxEntry[] = [];
+    const outbox = new OutboxBatch();
     const outcomes: EntityOutcome<S>[] = [];
     for (const command of commands) {
       const applied = this.applyOne(command, batch, context);
       outcomes.push(applied.outcome);
-      const messages: FramedMessage[] = applied.change ? this.changeMessages(command, applied.change, now) : [];
       // Import records get their ImportResult on the results topic; a REST write is answered directly.
-      if (command.externalId !== null) messages.push(this.resultMessage(command, applied.outcome));
-      if (messages.length > 0)
-        entries.push({
-          aggregateId: applied.outcome.entityId ?? command.recordId,
-          messages,
-        });
+      const result = command.externalId !== null;
+      if (!applied.change && !result) continue;
+      outbox.begin(applied.outcome.entityId ?? command.recordId);
+      if (applied.change) this.changeMessages(outbox, command, applied.change, now);
+      if (result) this.resultMessage(outbox, command, applied.outcome);
+      outbox.end();
     }
 
     const deleted = [...batch.deleted].filter((id) => loadedLinks.has(id));
@@ -99,7 +98,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       })),
     );
     await rules.finish?.(tx, context);
-    await appendToOutbox(tx, rules.schema, entries);
+    await appendToOutbox(tx, rules.schema, outbox);
     return outcomes;
   }
 
@@ -254,65 +253,41 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     };
   }
 
-  private changeMessages(c: EntityCommand<P>, ch: Change<S>, now: Date): FramedMessage[] {
+  /** The change event and the new state (or a tombstone), encoded straight into the outbox row. */
+  private changeMessages(out: OutboxBatch, c: EntityCommand<P>, ch: Change<S>, now: Date): void {
     const e = this.encoders;
     const eventId = randomUUID();
     const after = ch.after ? this.rules.toContract(ch.after) : null;
-    const event = e.event({
+    const event = {
       eventId,
       entityId: ch.id,
       version: ch.version,
       op: ch.op,
       occurredAt: now,
-      source: {
-        system: c.source.system,
-        connectorId: c.source.connectorId ?? null,
-        batchId: c.batchId,
-        actor: c.source.actor ?? null,
-      },
+      source: { system: c.source.system, connectorId: c.source.connectorId ?? null, batchId: c.batchId, actor: c.source.actor ?? null },
       correlationId: c.correlationId ?? c.batchId,
       causationId: c.recordId,
       before: ch.before ? this.rules.toContract(ch.before) : null,
       after,
       changedFields: ch.fields,
-    });
+    };
     const version = String(ch.version);
-    return [
-      {
-        topic: e.topics.events,
-        key: ch.id,
-        value: event,
-        headers: { id: eventId, 'stafett.entity.version': version },
-      },
-      {
-        topic: e.topics.state,
-        key: ch.id,
-        value: after === null ? null : e.state(after),
-        headers: { id: randomUUID(), 'stafett.entity.version': version },
-      },
-    ];
+    out.message(e.topics.events, ch.id, (b, p) => e.event.into(event, b, p), { id: eventId, 'stafett.entity.version': version });
+    out.message(e.topics.state, ch.id, after === null ? null : (b, p) => e.state.into(after, b, p), { id: randomUUID(), 'stafett.entity.version': version });
   }
 
-  private resultMessage(c: EntityCommand<P>, o: EntityOutcome<S>): FramedMessage {
-    return {
-      topic: this.encoders.topics.results,
-      key: c.recordId,
-      value: this.encoders.result({
-        recordId: c.recordId,
-        batchId: c.batchId,
-        entityType: this.rules.entity,
-        externalId: c.externalId ?? o.entityId ?? '',
-        outcome: o.outcome,
-        entityId: o.entityId,
-        version: o.version,
-        reasons: o.reasons.map((r) => ({
-          code: r.code,
-          field: r.field ?? null,
-          message: r.message,
-        })),
-      }),
-      headers: { id: randomUUID() },
+  private resultMessage(out: OutboxBatch, c: EntityCommand<P>, o: EntityOutcome<S>): void {
+    const result = {
+      recordId: c.recordId,
+      batchId: c.batchId,
+      entityType: this.rules.entity,
+      externalId: c.externalId ?? o.entityId ?? '',
+      outcome: o.outcome,
+      entityId: o.entityId,
+      version: o.version,
+      reasons: o.reasons.map((r) => ({ code: r.code, field: r.field ?? null, message: r.message })),
     };
+    out.message(this.encoders.topics.results, c.recordId, (b, p) => this.encoders.result.into(result, b, p), { id: randomUUID() });
   }
 }
 

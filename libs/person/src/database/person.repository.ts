@@ -56,6 +56,11 @@ export class PersonRepository implements EntityRepository<PersonState> {
     return found[0].value;
   }
 
+  async anyProtected(tx: SqlExecutor): Promise<boolean> {
+    const found = await rows<{ any: boolean }>(tx, 'SELECT EXISTS (SELECT 1 FROM person.protected_identity) AS any', []);
+    return found[0].any;
+  }
+
   /** The hex of the given hashes that are registered as protected. */
   async protectedHashes(tx: SqlExecutor, hashes: readonly Buffer[]): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();

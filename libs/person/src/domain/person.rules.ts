@@ -37,7 +37,7 @@ export class ProtectedIdentities {
   }
 
   isProtected(pnr: string): boolean {
-    return this.known.has(this.hash(pnr).toString('hex'));
+    return this.known.size > 0 && this.known.has(this.hash(pnr).toString('hex'));
   }
 
   protect(pnr: string): void {
@@ -91,6 +91,8 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
   async prepare(tx: SqlExecutor, commands: readonly EntityCommand<PersonImportPayload>[]): Promise<ProtectedIdentities> {
     this.salt ??= await this.repository.protectedIdentitySalt(tx);
     const identities = new ProtectedIdentities(this.salt);
+    // Most registers hold no protected identity: then no number of the batch needs hashing.
+    if (!(await this.repository.anyProtected(tx))) return identities;
     const hashes = new Set<Buffer>();
     for (const c of commands) {
       const pnr = normalizedPnr(c.payload?.personalIdentityNumber);
