@@ -5,7 +5,7 @@ import type { Repository } from 'typeorm';
 import { Problems, type FieldError } from '@stafett/api';
 import { contractType, ENTITY_TYPES, entityContracts, type EntityName } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
-import { redactPersonnummer } from '@stafett/observability';
+import { describeError } from '@stafett/observability';
 import { contractErrors } from './contract-errors';
 import { ImportBatchEntity } from './database/import-batch.entity';
 import type { ImportRequestDto } from './dtos/import-request.dto';
@@ -67,7 +67,7 @@ export class SubmitImportService {
     try {
       await this.publisher.publish(records);
     } catch (e) {
-      this.log.error({ batchId, error: redactPersonnummer(e instanceof Error ? e.message : String(e)) }, 'import records could not be produced');
+      this.log.error({ batchId, error: describeError(e, 1_000) }, 'import records could not be produced');
       throw Problems.unavailable('The records could not be handed to Kafka, so the batch may be incomplete; send the whole request again (records already applied come back UNCHANGED).');
     }
     return { batchId };
