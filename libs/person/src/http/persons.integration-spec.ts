@@ -84,7 +84,7 @@ describe(PersonsController.name, () => {
     });
 
     it("should record the name of the caller's key as source.actor", async () => {
-      const { key } = await app.get(ApiKeyService).create('club-admin-tool');
+      const { key } = await app.get(ApiKeyService).create({ name: 'club-admin-tool', roles: ['import'], expiresAt: null });
       const res = await as(key).post('/v1/persons').send(newPerson(1)).expect(201);
       expect((await eventOf(res.body.id, 'CREATE')).source).toMatchObject({ system: 'api', actor: 'club-admin-tool' });
     });
