@@ -9,6 +9,8 @@ describe(loadConfig.name, () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       schemaRegistryUrl: undefined,
       adminApiKey: undefined,
+      protectedIdentityKey: undefined,
+      protectedIdentityPreviousKeys: [],
       logLevel: 'info',
       topicPrefix: '',
       faultPoints: [],
@@ -54,6 +56,22 @@ describe(loadConfig.name, () => {
   });
 });
 
+describe(`${loadConfig.name} of the protected-identity key`, () => {
+  it('should refuse to start in production without a protected-identity key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/STAFETT_PROTECTED_IDENTITY_KEY is required with NODE_ENV=production/);
+  });
+
+  it('should read the current key and the previous ones of a rotation', () => {
+    const config = loadConfig({ NODE_ENV: 'production', STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32), STAFETT_PROTECTED_IDENTITY_PREVIOUS_KEYS: `${'o'.repeat(32)}, ${'p'.repeat(40)}` });
+    expect(config.protectedIdentityKey).toBe('n'.repeat(32));
+    expect(config.protectedIdentityPreviousKeys).toEqual(['o'.repeat(32), 'p'.repeat(40)]);
+  });
+
+  it('should refuse a short key without echoing it', () => {
+    expect(() => loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'too-short-secret' })).toThrow('STAFETT_PROTECTED_IDENTITY_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
+  });
+});
+
 describe(describeConfig.name, () => {
   it('should mask the database password and the admin key', () => {
     const shown = describeConfig(
@@ -62,5 +80,11 @@ describe(describeConfig.name, () => {
     expect(shown['DATABASE_URL']).toBe('postgres://app:***@db/x');
     expect(shown['STAFETT_ADMIN_API_KEY']).toBe('***');
     expect(shown['SCHEMA_REGISTRY_URL']).toBe('(unset)');
+  });
+
+  it('should mask the protected-identity keys and a key in the registry URL', () => {
+    const shown = describeConfig(loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32), SCHEMA_REGISTRY_URL: 'https://registry:stf_secret@registry.example/' }));
+    expect(shown['STAFETT_PROTECTED_IDENTITY_KEY']).toBe('***');
+    expect(shown['SCHEMA_REGISTRY_URL']).toBe('https://registry:***@registry.example/');
   });
 });
