@@ -9,7 +9,7 @@
  */
 import avro from 'avsc';
 import { contractType, entityContracts, parseSchema, type PersonImportRecord } from '@stafett/contracts';
-import { AvroSerde, HttpSchemaRegistryClient } from '@stafett/kafka';
+import { AvroSerde, HttpSchemaRegistryClient, registryEndpoint } from '@stafett/kafka';
 import { testSchemaRegistryUrl } from '@stafett/testing';
 import { FaultScenario } from './support/fault-scenario';
 import { checkDeadLetters, settleAndCheck, versionsAfter, type Poison } from './support/guarantees';
@@ -24,9 +24,10 @@ function rogueType(from: string, to: string): avro.Type {
 }
 
 async function registry(method: string, path: string, body: unknown): Promise<{ status: number; body: { error_code?: number; id?: number; compatibility?: string } }> {
-  const res = await fetch(`${testSchemaRegistryUrl()}${path}`, {
+  const { baseUrl, authorization } = registryEndpoint(testSchemaRegistryUrl());
+  const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as { error_code?: number } };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { apiValidationPipe } from '@stafett/api';
+import { configureApiHttp } from '@stafett/api';
 import { IMPORT_BODY_LIMIT } from '@stafett/imports';
 import { Logger } from 'nestjs-pino';
 import { InvalidConfigError, loadConfig } from '@stafett/config';
@@ -13,8 +13,8 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(PersonServiceModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
-  app.useGlobalPipes(apiValidationPipe());
+  // The key before the body, then the body within its limit, then the pipe.
+  configureApiHttp(app, { jsonLimit: IMPORT_BODY_LIMIT });
   app.enableShutdownHooks();
   await app.listen(config.port);
   app.get(Logger).log(`person-service listening on http://127.0.0.1:${config.port}`);

@@ -73,7 +73,7 @@ describe('person-service process', () => {
     expect({ persons: byEntity.size, problems }).toEqual({ persons: PERSONS, problems: [] });
 
     const { rows } = await pool.query<{ n: string; v: string }>(
-      `SELECT count(*) AS n, min(p.version) AS v FROM person.person p JOIN person.external_id e ON e.person_id = p.id WHERE e.system = 'club-system' AND e.external_id = ANY($1)`,
+      `SELECT count(*) AS n, min(p.version) AS v FROM person.person p JOIN person.external_id e ON e.entity_id = p.id WHERE e.system = 'club-system' AND e.external_id = ANY($1)`,
       [people.map((p) => p.externalId)],
     );
     expect(rows[0]).toEqual({ n: String(PERSONS), v: '2' });

@@ -8,8 +8,10 @@ import { createApp } from './create-app';
 describe('schema-registry app', () => {
   let app: INestApplication;
 
+  const adminKey = `stf_${uniqueId('registry-admin-key')}`;
+
   beforeAll(async () => {
-    app = await createApp(testConfig());
+    app = await createApp(testConfig({ STAFETT_ADMIN_API_KEY: adminKey }));
     await app.init();
   });
 
@@ -23,10 +25,16 @@ describe('schema-registry app', () => {
     expect(ready.body).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' } } });
   });
 
+  it('should refuse a write without the admin key, in Confluent\'s shape', async () => {
+    const res = await request(app.getHttpServer()).post(`/subjects/${uniqueId('anon-value')}/versions`).set('content-type', 'application/vnd.schemaregistry.v1+json').send(JSON.stringify({ schema: '"string"' })).expect(401);
+    expect(res.body).toEqual({ error_code: 401, message: expect.any(String) });
+  });
+
   it('should serve the registry at the root', async () => {
     const subject = uniqueId('app-value');
     const registered = await request(app.getHttpServer())
       .post(`/subjects/${subject}/versions`)
+      .set('authorization', `Bearer ${adminKey}`)
       .set('content-type', 'application/vnd.schemaregistry.v1+json')
       .send(JSON.stringify({ schema: '"string"' }))
       .expect(200);

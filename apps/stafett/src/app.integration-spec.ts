@@ -28,12 +28,14 @@ describe('all-in-one app', () => {
 
   it('should serve the built-in schema registry under /registry when none is configured', async () => {
     const port = await freePort();
-    const app = await start({ SCHEMA_REGISTRY_URL: '', PORT: String(port) });
+    const adminKey = `stf_${uniqueId('all-in-one-admin')}`;
+    const app = await start({ SCHEMA_REGISTRY_URL: '', PORT: String(port), STAFETT_ADMIN_API_KEY: adminKey });
     await app.listen(port, '127.0.0.1');
     const subject = `${uniqueId('all-in-one')}-value`;
     const schema = JSON.stringify({ type: 'record', name: 'Probe', fields: [{ name: 'a', type: 'string' }] });
     const registered = await request(app.getHttpServer())
       .post(`/registry/subjects/${subject}/versions`)
+      .set('authorization', `Basic ${Buffer.from(`registry:${adminKey}`).toString('base64')}`)
       .set('content-type', 'application/vnd.schemaregistry.v1+json')
       .send({ schema })
       .expect(200);

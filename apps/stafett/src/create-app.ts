@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { apiValidationPipe } from '@stafett/api';
+import { configureApiHttp } from '@stafett/api';
 import type { StafettConfig } from '@stafett/config';
 import { IMPORT_BODY_LIMIT } from '@stafett/imports';
 import { ensureDatabase } from '@stafett/persistence';
@@ -14,8 +14,8 @@ export async function createApp(config: StafettConfig): Promise<INestApplication
   await ensureDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
-  app.useGlobalPipes(apiValidationPipe());
+  // The key before the body, then the body within its limit, then the pipe.
+  configureApiHttp(app, { jsonLimit: IMPORT_BODY_LIMIT });
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('Stafett')

@@ -1,9 +1,14 @@
+export * from './api-http';
 export * from './api-resource.decorator';
 export * from './api.module';
 export * from './auth/actor.decorator';
-export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth/api-key';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey, keyHint } from './auth/api-key';
+export { ApiKeyVerifier, StaticApiKeyVerifier, type ApiPrincipal } from './auth/api-key-verifier';
+export { apiKeyPreflight } from './auth/api-key.preflight';
 export { ApiKeyGuard, type AuthenticatedRequest } from './auth/api-key.guard';
-export { ADMIN_KEY_NAME, ApiKeyService, type ApiPrincipal } from './auth/api-key.service';
+export { ADMIN_KEY_NAME, ApiKeyService, type ApiKeyView, type NewApiKey } from './auth/api-key.service';
+export { API_ROLES, defaultRoles, grants, PUBLIC_ROUTE, PublicRoute, REQUIRED_ROLES, RequireRole, type ApiRole } from './auth/api-role';
+export { credentialOf } from './auth/credentials';
 export * from './cursor';
 export { API_ENTITIES, API_MIGRATIONS } from './database/api-database';
 export { ApiKeyEntity } from './database/api-key.entity';

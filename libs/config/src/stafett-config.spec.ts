@@ -9,6 +9,8 @@ describe(loadConfig.name, () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       schemaRegistryUrl: undefined,
       adminApiKey: undefined,
+      protectedIdentityKey: undefined,
+      protectedIdentityPreviousKeys: [],
       logLevel: 'info',
       topicPrefix: '',
       faultPoints: [],
@@ -109,6 +111,22 @@ describe(kafkaSecurity.name, () => {
   });
 });
 
+describe(`${loadConfig.name} of the protected-identity key`, () => {
+  it('should refuse to start in production without a protected-identity key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/STAFETT_PROTECTED_IDENTITY_KEY is required with NODE_ENV=production/);
+  });
+
+  it('should read the current key and the previous ones of a rotation', () => {
+    const config = loadConfig({ NODE_ENV: 'production', STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32), STAFETT_PROTECTED_IDENTITY_PREVIOUS_KEYS: `${'o'.repeat(32)}, ${'p'.repeat(40)}` });
+    expect(config.protectedIdentityKey).toBe('n'.repeat(32));
+    expect(config.protectedIdentityPreviousKeys).toEqual(['o'.repeat(32), 'p'.repeat(40)]);
+  });
+
+  it('should refuse a short key without echoing it', () => {
+    expect(() => loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'too-short-secret' })).toThrow('STAFETT_PROTECTED_IDENTITY_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
+  });
+});
+
 describe(describeConfig.name, () => {
   it('should mask the database password and the admin key', () => {
     const shown = describeConfig(
@@ -123,5 +141,11 @@ describe(describeConfig.name, () => {
     const shown = describeConfig(loadConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'stafett', KAFKA_SASL_PASSWORD: 'kafka-secret' }));
     expect(shown['KAFKA_SASL_PASSWORD']).toBe('***');
     expect(shown['KAFKA_SASL_USERNAME']).toBe('stafett');
+  });
+
+  it('should mask the protected-identity keys and a key in the registry URL', () => {
+    const shown = describeConfig(loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32), SCHEMA_REGISTRY_URL: 'https://registry:stf_secret@registry.example/' }));
+    expect(shown['STAFETT_PROTECTED_IDENTITY_KEY']).toBe('***');
+    expect(shown['SCHEMA_REGISTRY_URL']).toBe('https://registry:***@registry.example/');
   });
 });

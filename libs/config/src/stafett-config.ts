@@ -20,6 +20,13 @@ export interface StafettConfig {
   readonly schemaRegistryUrl: string | undefined;
   /** Bootstrap admin API key; undefined = a development key is generated and printed once. */
   readonly adminApiKey: string | undefined;
+  /**
+   * Key of the HMAC-SHA-256 under which protected personnummer are remembered (never in the
+   * database); undefined = a development key derived from DATABASE_URL (refused with NODE_ENV=production).
+   */
+  readonly protectedIdentityKey: string | undefined;
+  /** Earlier protected-identity keys, still recognised and re-hashed under the current key when met (rotation). */
+  readonly protectedIdentityPreviousKeys: readonly string[];
   readonly logLevel: LogLevel;
   /** Prepended to every topic name and consumer group: isolates tests (and tenants on a shared cluster). */
   readonly topicPrefix: string;
@@ -117,6 +124,17 @@ function parseText(raw: string): string {
   return raw;
 }
 
+function parseSecretKey(raw: string): string {
+  if (raw.length < 32) throw new ConfigValueError('must be at least 32 characters (e.g. openssl rand -base64 32)');
+  return raw;
+}
+
+function parseSecretKeys(raw: string): readonly string[] {
+  const keys = raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  for (const k of keys) parseSecretKey(k);
+  return keys;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < 24) throw new ConfigValueError('must be at least 24 characters');
   return raw;
@@ -144,8 +162,8 @@ export const CONFIG_VARIABLES = [
   {
     name: 'SCHEMA_REGISTRY_URL',
     key: 'schemaRegistryUrl',
-    description: 'Confluent-compatible schema registry; unset = the built-in registry',
-    sensitive: false,
+    description: 'Confluent-compatible schema registry; unset = the built-in registry. May carry a key for writes: http://user:<key>@host',
+    sensitive: true,
     parse: parseUrl(['http:', 'https:']),
   },
   {
@@ -154,6 +172,21 @@ export const CONFIG_VARIABLES = [
     description: 'Bootstrap admin API key; unset = a development key is generated and printed once',
     sensitive: true,
     parse: parseApiKey,
+  },
+  {
+    name: 'STAFETT_PROTECTED_IDENTITY_KEY',
+    key: 'protectedIdentityKey',
+    description: 'Secret of the HMAC that remembers protected identities (≥ 32 characters; required with NODE_ENV=production; unset = a development key)',
+    sensitive: true,
+    parse: parseSecretKey,
+  },
+  {
+    name: 'STAFETT_PROTECTED_IDENTITY_PREVIOUS_KEYS',
+    key: 'protectedIdentityPreviousKeys',
+    description: 'Earlier protected-identity keys, comma-separated: still recognised, re-hashed under the current key when met',
+    sensitive: true,
+    default: '',
+    parse: parseSecretKeys,
   },
   { name: 'LOG_LEVEL', key: 'logLevel', description: 'Log level', sensitive: false, default: 'info', parse: parseLogLevel },
   {
@@ -226,6 +259,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     }
   }
   if (problems.length === 0) problems.push(...kafkaSecurityProblems(values as unknown as StafettConfig));
+  // A development key would make the protected-identity hashes reversible by whoever reads DATABASE_URL.
+  if (env['NODE_ENV'] === 'production' && values['protectedIdentityKey'] === undefined) {
+    problems.push('STAFETT_PROTECTED_IDENTITY_KEY is required with NODE_ENV=production (a secret of at least 32 characters, kept outside the database)');
+  }
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return Object.freeze(values as unknown as StafettConfig);
 }
@@ -266,7 +303,7 @@ export function describeConfig(config: StafettConfig): Record<string, string> {
   for (const v of CONFIG_VARIABLES as readonly Variable<keyof StafettConfig>[]) {
     const value = config[v.key];
     if (value === undefined) out[v.name] = '(unset)';
-    else if (v.sensitive) out[v.name] = v.key === 'databaseUrl' ? maskUrlPassword(String(value)) : '***';
+    else if (v.sensitive) out[v.name] = v.key === 'databaseUrl' || v.key === 'schemaRegistryUrl' ? maskUrlPassword(String(value)) : '***';
     else out[v.name] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return out;

@@ -72,6 +72,11 @@ describe('logical types', () => {
     expect(back.after?.birthDate).toBe('2010-05-17');
   });
 
+  it.each([['0001-01-01'], ['0099-12-31'], ['1800-01-01']])('should round-trip the date %s as that year (not 19xx)', (birthDate) => {
+    const back = changed.fromBuffer(changed.toBuffer({ ...event, after: { ...event.after!, birthDate } })) as PersonChanged;
+    expect(back.after?.birthDate).toBe(birthDate);
+  });
+
   it.each([['2010-02-30'], ['2010-5-17'], ['17/05/2010']])('should refuse to encode the birth date %s', (birthDate) => {
     expect(() => changed.toBuffer({ ...event, after: { ...event.after!, birthDate } })).toThrow(/invalid/);
   });

@@ -16,7 +16,10 @@ export class DateType extends avro.types.LogicalType {
     if (typeof value !== 'string') return undefined;
     const m = ISO_DATE.exec(value);
     if (!m) return undefined;
-    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    // Date.UTC maps years 0-99 to 1900-1999: set the full year explicitly.
+    const date = new Date(Date.UTC(2000, Number(m[2]) - 1, Number(m[3])));
+    date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    const ms = date.getTime();
     // Reject dates that roll over (2023-02-30).
     if (new Date(ms).toISOString().slice(0, 10) !== value) return undefined;
     return ms / DAY_MS;

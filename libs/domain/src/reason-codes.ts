@@ -23,6 +23,8 @@ export const ReasonCode = {
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
+  // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
+  DEAD_LETTERED: 'DEAD_LETTERED',
 } as const;
 
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];

@@ -32,14 +32,23 @@ export class ImportRecordPublisher implements BeforeApplicationShutdown {
     @Inject(IMPORTS_TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  async publish(records: readonly { entityType: EntityName; value: ImportRecordValue }[]): Promise<void> {
+  /** The records as the messages `send` produces (Avro, Confluent wire format), in order: their sizes can be checked first. */
+  async encode(records: readonly { entityType: EntityName; value: ImportRecordValue }[]): Promise<(OutgoingMessage & { value: Buffer })[]> {
     const encoders = new Map<EntityName, Encoder<ImportRecordValue>>();
     for (const entity of new Set(records.map((r) => r.entityType))) encoders.set(entity, await this.encoderFor(entity));
-    const messages: OutgoingMessage[] = records.map(({ entityType, value }) => ({
+    return records.map(({ entityType, value }) => ({
       topic: this.topics.imports(entityType),
       key: `${value.source.system}:${value.externalId}`,
       value: encoders.get(entityType)!(value),
     }));
+  }
+
+  async publish(records: readonly { entityType: EntityName; value: ImportRecordValue }[]): Promise<void> {
+    await this.send(await this.encode(records));
+  }
+
+  /** Produces encoded records; resolves once the broker acknowledged every one. */
+  async send(messages: readonly OutgoingMessage[]): Promise<void> {
     const producer = await this.connected();
     for (let i = 0; i < messages.length; i += SEND_CHUNK) await producer.send(messages.slice(i, i + SEND_CHUNK));
   }

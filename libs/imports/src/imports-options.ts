@@ -14,5 +14,14 @@ export interface ImportsModuleOptions {
 /** Records per `POST /v1/imports`. */
 export const MAX_RECORDS_PER_IMPORT = 10_000;
 
-/** JSON body limit an app serving `POST /v1/imports` needs (10,000 records of a few hundred bytes; Express's default is 100 kB). */
-export const IMPORT_BODY_LIMIT = '50mb';
+/**
+ * JSON body limit an app serving `POST /v1/imports` needs: 10,000 records of up to ~1 kB each with
+ * room to spare (Express's default is 100 kB). Only a request with a valid key gets its body read.
+ */
+export const IMPORT_BODY_LIMIT = '16mb';
+
+/**
+ * Largest encoded import record: a person is a few hundred bytes; a bigger record is refused at the
+ * door (422), as the broker would refuse it (its default limit is 1 MB per message) and no retry helps.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024;

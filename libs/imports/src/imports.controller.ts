@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
-import { ApiProblemResponses, ApiResource, Problems } from '@stafett/api';
+import { ApiProblemResponses, ApiResource, Problems, RequireRole } from '@stafett/api';
 import { ImportRequestDto } from './dtos/import-request.dto';
 import { ImportAcceptedDto, ImportReportDto } from './dtos/import-report.dto';
 import { MAX_RECORDS_PER_IMPORT } from './imports-options';
@@ -20,6 +20,7 @@ export class ImportsController {
   ) {}
 
   @Post()
+  @RequireRole('import')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Import a batch of records',
@@ -38,6 +39,8 @@ export class ImportsController {
   }
 
   @Get(':batchId')
+  // The importer follows its batches; a read key may too (a report holds outcomes and ids, no person's fields).
+  @RequireRole('import', 'read')
   @ApiOperation({ summary: 'The report of a batch', description: 'PENDING until every record has its result, then DONE.' })
   @ApiOkResponse({ type: ImportReportDto })
   @ApiProblemResponses({ 404: 'No batch with this id' })

@@ -5,12 +5,12 @@ import type { Repository } from 'typeorm';
 import { Problems, type FieldError } from '@stafett/api';
 import { contractType, ENTITY_TYPES, entityContracts, type EntityName } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
-import { redactPersonnummer } from '@stafett/observability';
+import { describeError } from '@stafett/observability';
 import { contractErrors } from './contract-errors';
 import { ImportBatchEntity } from './database/import-batch.entity';
 import type { ImportRequestDto } from './dtos/import-request.dto';
 import { ImportRecordPublisher, type ImportRecordValue } from './import-record.publisher';
-import { IMPORTS_OPTIONS, type ImportsModuleOptions } from './imports-options';
+import { IMPORTS_OPTIONS, MAX_RECORD_BYTES, type ImportsModuleOptions } from './imports-options';
 
 const isEntityName = (v: string): v is EntityName => (ENTITY_TYPES as readonly string[]).includes(v);
 
@@ -61,13 +61,24 @@ export class SubmitImportService {
     if (errors.length > 0) {
       throw Problems.validation(errors, `${invalid.size} of ${request.records.length} records are invalid; nothing was imported.`);
     }
+    // Encoded before anything is stored: a record that can never be produced is refused now, not left PENDING.
+    const messages = await this.publisher.encode(records);
+    const tooLarge = messages.flatMap((m, i) => (m.value.length > MAX_RECORD_BYTES ? [i] : []));
+    if (tooLarge.length > 0) {
+      throw Problems.validation(
+        tooLarge.map((i) => ({ field: `records[${i}]`, code: ReasonCode.TOO_LONG, message: `The record is ${messages[i].value.length} bytes encoded; at most ${MAX_RECORD_BYTES} are accepted.` })),
+        `${tooLarge.length} of ${request.records.length} records are too large; nothing was imported.`,
+      );
+    }
 
     // Stored first: the results consumer keeps results only of batches it knows.
     await this.batches.insert({ id: batchId, sourceSystem: source.system, total: records.length });
     try {
-      await this.publisher.publish(records);
+      await this.publisher.send(messages);
     } catch (e) {
-      this.log.error({ batchId, error: redactPersonnummer(e instanceof Error ? e.message : String(e)) }, 'import records could not be produced');
+      this.log.error({ batchId, error: describeError(e, 1_000) }, 'import records could not be produced');
+      // No orphan: the batch the client is told to send again is not left PENDING (results of records that did get through are dropped).
+      await this.batches.delete({ id: batchId }).catch(() => undefined);
       throw Problems.unavailable('The records could not be handed to Kafka, so the batch may be incomplete; send the whole request again (records already applied come back UNCHANGED).');
     }
     return { batchId };

@@ -1,4 +1,4 @@
-import { redactPersonnummer } from '@stafett/observability';
+import { redactErrorText } from '@stafett/observability';
 import { errorCode } from './errors';
 import type { FailedMessage, OutgoingMessage } from './kafka-client.port';
 
@@ -27,8 +27,8 @@ export function deadLetter(failed: FailedMessage, groupId: string, dlqTopic: str
     [DLQ_HEADERS.timestamp]: message.timestamp,
     [DLQ_HEADERS.group]: groupId,
     [DLQ_HEADERS.errorCode]: errorCode(error),
-    // Error texts may quote input: never let a personnummer through.
-    [DLQ_HEADERS.errorMessage]: redactPersonnummer(reason).slice(0, 1_000),
+    // Error texts quote input (`invalid input syntax for type uuid: "…"`): every quoted value is replaced.
+    [DLQ_HEADERS.errorMessage]: redactErrorText(reason).slice(0, 1_000),
     [DLQ_HEADERS.failedAt]: now.toISOString(),
   });
   return { topic: dlqTopic, key: message.key, value: message.value, headers };

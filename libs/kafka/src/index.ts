@@ -6,6 +6,7 @@ export * from './kafka-client.port';
 export * from './kafka-readiness.check';
 export * from './kafka.module';
 export * from './provision-topics';
+export * from './registry-endpoint';
 export * from './schema-registry.client';
 export { KafkajsClient, type KafkajsClientOptions } from './kafkajs/kafkajs-client.adapter';
 export type { KafkaLogSink } from './kafkajs/kafkajs-log';

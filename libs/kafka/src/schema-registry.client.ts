@@ -1,4 +1,5 @@
 import { PermanentError, TransientError } from './errors';
+import { registryEndpoint } from './registry-endpoint';
 
 /** What the serde needs from a Confluent-compatible registry. */
 export interface SchemaRegistryPort {
@@ -12,16 +13,21 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 /**
  * A small client of the Confluent Schema Registry REST API (fetch, no dependencies), with caches:
- * ids are immutable, so each (subject, schema) and each id is asked once per process.
+ * ids are immutable, so each (subject, schema) and each id is asked once per process. Credentials
+ * in the URL (`http://user:<api key>@host`) are sent as Basic auth, as Confluent clients do.
  */
 export class HttpSchemaRegistryClient implements SchemaRegistryPort {
   private readonly ids = new Map<string, Promise<number>>();
   private readonly schemas = new Map<number, Promise<string>>();
+  private readonly baseUrl: string;
+  private readonly authorization: string | undefined;
 
   constructor(
-    private readonly baseUrl: string,
+    url: string,
     private readonly timeoutMs = 5_000,
-  ) {}
+  ) {
+    ({ baseUrl: this.baseUrl, authorization: this.authorization } = registryEndpoint(url));
+  }
 
   register(subject: string, schema: string): Promise<number> {
     const key = `${subject}\u0000${schema}`;
@@ -49,7 +55,7 @@ export class HttpSchemaRegistryClient implements SchemaRegistryPort {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept: CONTENT_TYPE, ...(body ? { 'content-type': CONTENT_TYPE } : {}) },
+        headers: { accept: CONTENT_TYPE, ...(body ? { 'content-type': CONTENT_TYPE } : {}), ...(this.authorization ? { authorization: this.authorization } : {}) },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
       });

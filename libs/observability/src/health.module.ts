@@ -7,6 +7,7 @@ import {
   TerminusModule,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import { PublicRoute } from './public-route';
 
 /** One dependency that must answer for the service to be ready (Postgres, Kafka, registry…). */
 export interface ReadinessCheck {
@@ -19,6 +20,7 @@ export interface ReadinessCheck {
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 class HealthController {
   constructor(

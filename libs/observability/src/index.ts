@@ -1,4 +1,5 @@
 export * from './health.module';
 export * from './logging.module';
 export * from './metrics.module';
+export * from './public-route';
 export * from './redact';

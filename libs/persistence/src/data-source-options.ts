@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { StafettTypeOrmLogger } from './typeorm-logger';
 
 export interface StafettDataSourceInput {
   readonly databaseUrl: string;
@@ -10,7 +11,8 @@ export interface StafettDataSourceInput {
 
 /**
  * The one way Stafett configures TypeORM: migrations only (never `synchronize`), explicit
- * entity and migration classes (no globs, so the compiled app and the tests agree).
+ * entity and migration classes (no globs, so the compiled app and the tests agree), and a logger
+ * that never prints a statement's parameters.
  */
 export function stafettDataSourceOptions(input: StafettDataSourceInput): DataSourceOptions {
   return {
@@ -22,6 +24,8 @@ export function stafettDataSourceOptions(input: StafettDataSourceInput): DataSou
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
+    // Never TypeORM's own loggers: they print a failed statement's parameters (personal data).
+    logger: new StafettTypeOrmLogger(),
     applicationName: input.applicationName ?? 'stafett',
     extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
   };

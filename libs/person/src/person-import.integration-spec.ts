@@ -159,4 +159,15 @@ describe(PersonModule.name, () => {
     expect({ checked: since.length > 0, leaks }).toEqual({ checked: true, leaks: [] });
     expect(await storedByPnr([person.personalIdentityNumber!])).toBe(0);
   });
+
+  it('should give a record that ends in the DLQ a REJECTED result, so its batch completes', async () => {
+    const [poison, good] = await topics.importRecords('club-system', [
+      { externalId: 'nul\u0000member', payload: validPerson(5001) },
+      { externalId: 'after-nul', payload: validPerson(5002) },
+    ]);
+    const results = await topics.resultsOf([poison, good]);
+    expect(results.get(poison.recordId)).toMatchObject({ outcome: 'REJECTED', entityId: null, externalId: 'nulmember', reasons: [{ code: 'DEAD_LETTERED', field: null, message: expect.any(String) }] });
+    expect(results.get(good.recordId)).toMatchObject({ outcome: 'CREATED' });
+    await waitFor('the record in the DLQ', () => topics.raw.find((m) => m.topic === topics.names.dlq && m.key?.toString() === 'club-system:nul\u0000member'));
+  });
 });

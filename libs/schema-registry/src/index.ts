@@ -11,3 +11,4 @@ export { SchemaRegistryNotFoundFilter } from './schema-registry-exception.filter
 export { startSchemaRegistry, type RunningSchemaRegistry, type StartSchemaRegistryOptions } from './start-schema-registry';
 export { InProcessSchemaRegistryClient } from './in-process-schema-registry.client';
 export { SchemaRegistryService } from './schema-registry.service';
+export { registryWriteKeyProviders } from './registry-write-keys';

@@ -10,6 +10,8 @@ import { startSchemaRegistry, type RunningSchemaRegistry } from './start-schema-
  */
 
 const CONFLUENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** Writes need an admin key; these tests send it with every call (reads would pass without). */
+const ADMIN_KEY = `stf_${uniqueId('conformance-admin')}`;
 
 interface Answer {
   status: number;
@@ -22,8 +24,9 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
+  extraHeaders: Record<string, string> = {},
 ): Promise<Answer> {
+  const headers = { authorization: `Bearer ${ADMIN_KEY}`, ...extraHeaders };
   const res = await fetch(`${url}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': CONFLUENT_TYPE, ...headers },
@@ -83,7 +86,7 @@ describe('SchemaRegistry conformance with Confluent', () => {
   };
 
   beforeAll(async () => {
-    registry = await startSchemaRegistry({ databaseUrl: testDatabaseUrl() });
+    registry = await startSchemaRegistry({ databaseUrl: testDatabaseUrl(), adminKeys: [ADMIN_KEY] });
     url = registry.url;
   });
 
@@ -95,7 +98,7 @@ describe('SchemaRegistry conformance with Confluent', () => {
     it('should find a schema the JS client registered by the canonical string a Java client sends, and decode its records from the wire format', async () => {
       const subject = uniqueId('member-value');
       const namespace = `se.stafett.conformance.${uniqueId('ns').replace(/-/g, '_')}`;
-      const client = new SchemaRegistry({ host: url });
+      const client = new SchemaRegistry({ host: url, auth: { username: 'conformance', password: ADMIN_KEY } });
       const { id } = await client.register({ type: SchemaType.AVRO, schema: handWrittenMember(namespace) }, { subject });
 
       const javaLookup = await call(url, 'POST', `/subjects/${s(subject)}?normalize=false`, {

@@ -1,4 +1,5 @@
 import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ProblemException } from '@stafett/api';
 import type { ServerResponse } from 'node:http';
 import { RegistryErrors, type SchemaRegistryErrorBody } from './schema-registry.exception';
 import { REGISTRY_CONTENT_TYPE } from './schema-registry-http.interceptor';
@@ -20,12 +21,18 @@ export class SchemaRegistryExceptionFilter implements ExceptionFilter {
       return;
     }
     response.statusCode = status;
+    // A refused key: the challenge of the problem (Bearer), and Basic, which Confluent clients answer.
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, name.toLowerCase() === 'www-authenticate' ? [value, 'Basic realm="stafett-registry"'] : value);
+    }
     // The type the registry's interceptor negotiated, if it ran; else Confluent's.
     if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', REGISTRY_CONTENT_TYPE);
     response.end(JSON.stringify(body));
   }
 
   private toError(exception: unknown): { status: number; body: SchemaRegistryErrorBody } {
+    // 401/403 of the API key guard, in Confluent's shape (its error_code for these is the status).
+    if (exception instanceof ProblemException) return { status: exception.problem.status, body: { error_code: exception.problem.status, message: exception.problem.detail } };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

@@ -1,5 +1,6 @@
 import { All, Controller, Next, Param, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { PublicRoute } from '@stafett/api';
 import type { IncomingMessage } from 'node:http';
 import { RegistryErrors } from './schema-registry.exception';
 import { SchemaRegistryExceptionFilter } from './schema-registry-exception.filter';
@@ -15,6 +16,8 @@ const REGISTRY_NAMESPACES = new Set(['subjects', 'schemas', 'config', 'compatibi
  * (`next()`) to the app's own routes and 404, never answered here.
  */
 @ApiExcludeController()
+// It only ever answers 404 (or passes on): no key needed to be told a route does not exist.
+@PublicRoute()
 @Controller()
 @UseFilters(SchemaRegistryExceptionFilter)
 export class SchemaRegistryFallbackController {

@@ -12,12 +12,18 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PublicRoute } from '@stafett/api';
 import { stafettDataSourceOptions } from '@stafett/persistence';
 import { testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { SCHEMA_REGISTRY_ENTITIES, SCHEMA_REGISTRY_MIGRATIONS } from './database/schema-registry-data-source';
 import { SchemaRegistryModule } from './schema-registry.module';
+import { registryWriteKeyProviders } from './registry-write-keys';
+
+/** Writes need an admin key, checked by the host's guard (as ApiModule's in the all-in-one app). */
+const ADMIN_KEY = `stf_${uniqueId('mounted-admin')}`;
 
 /** A route of the host app, to show the registry's error filter stays on the registry's routes. */
+@PublicRoute()
 @Controller('things')
 class ThingsController {
   @Get(':id')
@@ -32,6 +38,7 @@ class HostAppModule {
   static forRoot(databaseUrl: string): DynamicModule {
     return {
       module: HostAppModule,
+      providers: registryWriteKeyProviders([ADMIN_KEY]),
       imports: [
         TypeOrmModule.forRoot({
           ...stafettDataSourceOptions({
@@ -77,7 +84,7 @@ describe('SchemaRegistryModule mounted under /registry', () => {
 
   it('should work with the official client given the prefix in its host', async () => {
     const subject = uniqueId('activity-value');
-    const client = new SchemaRegistry({ host: `${base}/registry` });
+    const client = new SchemaRegistry({ host: `${base}/registry`, auth: { username: 'mounted', password: ADMIN_KEY } });
     const { id } = await client.register({ type: SchemaType.AVRO, schema }, { subject });
     const record = { id: 'a-1', title: 'Träning P12' };
 
@@ -90,7 +97,7 @@ describe('SchemaRegistryModule mounted under /registry', () => {
     const subject = uniqueId('activity-value');
     const register = await fetch(`${base}/registry/subjects/${subject}/versions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: `Bearer ${ADMIN_KEY}` },
       body: JSON.stringify({ schema }),
     });
     expect(register.status).toBe(200);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { PublicRoute, RequireRole } from '@stafett/api';
 import { GLOBAL_CONFIG_SUBJECT } from './database/compatibility-config.entity';
 import { CompatibilityConfigDto } from './dtos/compatibility-config.dto';
 import { ModeDto } from './dtos/mode.dto';
@@ -42,8 +43,14 @@ function parseSchemaId(raw: string): number {
 const READWRITE = 'READWRITE';
 const MODES = new Set(['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT']);
 
-/** The Confluent Schema Registry REST API, as far as clients and tools use it (AVRO only). */
+/**
+ * The Confluent Schema Registry REST API, as far as clients and tools use it (AVRO only). Reads
+ * (and the side-effect-free lookups and compatibility checks) are open, as Confluent clients
+ * expect; every write needs an admin key (`@RequireRole('admin')` on the class, `@PublicRoute()`
+ * on the reads): a hostile write (a schema, compatibility NONE, a deleted subject) breaks every producer.
+ */
 @ApiTags('schema-registry')
+@RequireRole('admin')
 @Controller()
 @UseFilters(SchemaRegistryExceptionFilter)
 @UseInterceptors(SchemaRegistryHttpInterceptor)
@@ -51,17 +58,20 @@ export class SchemaRegistryController {
   constructor(private readonly registry: SchemaRegistryService) {}
 
   /** Confluent's root resource: an empty object, used as a liveness probe. */
+  @PublicRoute()
   @Get()
   root(): Record<string, never> {
     return {};
   }
 
+  @PublicRoute()
   @Post()
   @HttpCode(200)
   postRoot(): Record<string, never> {
     return {};
   }
 
+  @PublicRoute()
   @Get('schemas')
   async schemas(
     @Query('subjectPrefix') subjectPrefix?: string,
@@ -78,11 +88,13 @@ export class SchemaRegistryController {
     return page(schemas, offset, limit);
   }
 
+  @PublicRoute()
   @Get('schemas/types')
   schemaTypes(): string[] {
     return ['AVRO'];
   }
 
+  @PublicRoute()
   @Get('schemas/ids/:id')
   async schema(@Param('id') id: string): Promise<{ schema: string; schemaType?: string }> {
     const found = await this.registry.schemaById(parseSchemaId(id));
@@ -91,21 +103,25 @@ export class SchemaRegistryController {
   }
 
   /** The schema text alone. */
+  @PublicRoute()
   @Get('schemas/ids/:id/schema')
   async schemaText(@Param('id') id: string): Promise<string> {
     return (await this.registry.schemaById(parseSchemaId(id))).schema;
   }
 
+  @PublicRoute()
   @Get('schemas/ids/:id/subjects')
   schemaSubjects(@Param('id') id: string, @Query('deleted') deleted?: string): Promise<string[]> {
     return this.registry.subjectsOfSchema(parseSchemaId(id), flag(deleted));
   }
 
+  @PublicRoute()
   @Get('schemas/ids/:id/versions')
   schemaVersions(@Param('id') id: string, @Query('deleted') deleted?: string): Promise<{ subject: string; version: number }[]> {
     return this.registry.subjectVersionsOfSchema(parseSchemaId(id), flag(deleted));
   }
 
+  @PublicRoute()
   @Get('subjects')
   async subjects(
     @Query('subjectPrefix') subjectPrefix?: string,
@@ -131,6 +147,8 @@ export class SchemaRegistryController {
     return this.registry.register(subject, schemaRequest(body), { normalize: flag(normalize) });
   }
 
+  /** Finds a schema's version: a read, though a POST. */
+  @PublicRoute()
   @Post('subjects/:subject')
   @HttpCode(200)
   lookup(
@@ -142,6 +160,7 @@ export class SchemaRegistryController {
     return this.registry.lookup(subject, schemaRequest(body), { normalize: flag(normalize), deleted: flag(deleted) });
   }
 
+  @PublicRoute()
   @Get('subjects/:subject/versions')
   versions(
     @Param('subject') subject: string,
@@ -151,6 +170,7 @@ export class SchemaRegistryController {
     return this.registry.versions(subject, deletedFilter(deleted, deletedOnly));
   }
 
+  @PublicRoute()
   @Get('subjects/:subject/versions/:version')
   version(
     @Param('subject') subject: string,
@@ -161,6 +181,7 @@ export class SchemaRegistryController {
   }
 
   /** The schema text alone. */
+  @PublicRoute()
   @Get('subjects/:subject/versions/:version/schema')
   async rawSchema(
     @Param('subject') subject: string,
@@ -171,6 +192,7 @@ export class SchemaRegistryController {
   }
 
   /** Ids of schemas referencing this version: none, as the built-in registry has no schema references. */
+  @PublicRoute()
   @Get('subjects/:subject/versions/:version/referencedby')
   async referencedBy(@Param('subject') subject: string, @Param('version') version: string): Promise<number[]> {
     await this.registry.version(subject, parseVersion(version), true);
@@ -191,6 +213,7 @@ export class SchemaRegistryController {
     return this.registry.deleteVersion(subject, parseVersion(version), flag(permanent));
   }
 
+  @PublicRoute()
   @Post('compatibility/subjects/:subject/versions/:version')
   @HttpCode(200)
   compatibleWithVersion(
@@ -203,6 +226,7 @@ export class SchemaRegistryController {
   }
 
   /** Against every version the subject's level names (Confluent's endpoint without a version). */
+  @PublicRoute()
   @Post('compatibility/subjects/:subject/versions')
   @HttpCode(200)
   compatibleWithVersions(
@@ -213,6 +237,7 @@ export class SchemaRegistryController {
     return this.compatibility(subject, undefined, body, flag(verbose));
   }
 
+  @PublicRoute()
   @Get('config')
   async globalConfig(): Promise<{ compatibilityLevel: CompatibilityLevel }> {
     return { compatibilityLevel: await this.registry.globalLevel() };
@@ -223,6 +248,7 @@ export class SchemaRegistryController {
     return { compatibility: await this.registry.setLevel(GLOBAL_CONFIG_SUBJECT, configRequest(body).compatibility) };
   }
 
+  @PublicRoute()
   @Get('config/:subject')
   async subjectConfig(
     @Param('subject') subject: string,
@@ -245,6 +271,7 @@ export class SchemaRegistryController {
   }
 
   /** The built-in registry is always READWRITE (no IMPORT or READONLY modes). */
+  @PublicRoute()
   @Get('mode')
   globalMode(): { mode: string } {
     return { mode: READWRITE };
@@ -256,6 +283,7 @@ export class SchemaRegistryController {
   }
 
   /** No subject has a mode of its own: 40409, or the global one with `defaultToGlobal=true` (Confluent). */
+  @PublicRoute()
   @Get('mode/:subject')
   subjectMode(@Param('subject') subject: string, @Query('defaultToGlobal') defaultToGlobal?: string): { mode: string } {
     if (!flag(defaultToGlobal)) throw RegistryErrors.subjectModeNotFound(subject);

@@ -3,6 +3,9 @@ import { testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { startSchemaRegistry, type RunningSchemaRegistry } from './start-schema-registry';
 
 const CONFLUENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** Writes need an admin key; these tests send it with every call (reads would pass without). */
+const ADMIN_KEY = `stf_${uniqueId('registry-spec-admin')}`;
+const AUTH = { username: 'registry-spec', password: ADMIN_KEY };
 /** What every answer, success or error, carries. */
 const ANSWER_TYPE = `${CONFLUENT_TYPE}; charset=utf-8`;
 
@@ -16,7 +19,7 @@ interface Answer {
 async function call(url: string, method: string, path: string, body?: unknown, contentType = CONFLUENT_TYPE): Promise<Answer> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -46,8 +49,8 @@ describe('SchemaRegistry (standalone, official client)', () => {
   let client: SchemaRegistry;
 
   beforeAll(async () => {
-    registry = await startSchemaRegistry({ databaseUrl: testDatabaseUrl() });
-    client = new SchemaRegistry({ host: registry.url });
+    registry = await startSchemaRegistry({ databaseUrl: testDatabaseUrl(), adminKeys: [ADMIN_KEY] });
+    client = new SchemaRegistry({ host: registry.url, auth: AUTH });
   });
 
   afterAll(async () => {
@@ -68,7 +71,7 @@ describe('SchemaRegistry (standalone, official client)', () => {
     expect(encoded.readInt32BE(1)).toBe(id);
     expect(await client.decode(encoded)).toEqual(record);
     // A fresh client has nothing cached: it fetches the schema by id from the registry.
-    expect(await new SchemaRegistry({ host: registry.url }).decode(encoded)).toEqual(record);
+    expect(await new SchemaRegistry({ host: registry.url, auth: AUTH }).decode(encoded)).toEqual(record);
     expect(await client.getLatestSchemaId(subject)).toBe(id);
   });
 
@@ -76,7 +79,7 @@ describe('SchemaRegistry (standalone, official client)', () => {
     const subject = uniqueId('member-value');
     const first = await client.register({ type: SchemaType.AVRO, schema: v1 }, { subject });
     const reformatted = JSON.stringify(JSON.parse(v1), null, 2);
-    const again = await new SchemaRegistry({ host: registry.url }).register(
+    const again = await new SchemaRegistry({ host: registry.url, auth: AUTH }).register(
       { type: SchemaType.AVRO, schema: reformatted },
       { subject },
     );
@@ -134,7 +137,7 @@ describe('SchemaRegistry (standalone, official client)', () => {
     expect((await call(registry.url, 'GET', `/subjects/${path(subject)}/versions`)).body).toEqual([1, 2]);
 
     const reader = await client.getSchema(second.id);
-    const decoded = await new SchemaRegistry({ host: registry.url }).decode(written, {
+    const decoded = await new SchemaRegistry({ host: registry.url, auth: AUTH }).decode(written, {
       [SchemaType.AVRO]: { readerSchema: reader },
     });
     expect(decoded).toEqual({ id: 'm-2', name: 'Bertil', nickname: null });
@@ -222,7 +225,7 @@ describe('SchemaRegistry (standalone, official client)', () => {
     for (const type of [CONFLUENT_TYPE, 'application/json']) {
       const res = await fetch(`${registry.url}/subjects/${s}/versions`, {
         method: 'POST',
-        headers: { 'content-type': type },
+        headers: { 'content-type': type, authorization: `Bearer ${ADMIN_KEY}` },
         body: '{"schema":',
       });
       expect(res.status).toBe(400);
@@ -411,5 +414,55 @@ describe('SchemaRegistry (standalone, official client)', () => {
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect((await call(registry.url, 'GET', `/subjects/${path(subject)}/versions`)).body).toEqual([1]);
+  });
+});
+
+describe('SchemaRegistry writes (standalone)', () => {
+  let registry: RunningSchemaRegistry;
+  let subject: string;
+  const anonymous = (method: string, p: string, body?: unknown, authorization?: string) =>
+    fetch(`${registry.url}${p}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': CONFLUENT_TYPE }), ...(authorization ? { authorization } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    registry = await startSchemaRegistry({ databaseUrl: testDatabaseUrl(), adminKeys: [ADMIN_KEY] });
+    subject = uniqueId('guarded-value');
+    expect((await call(registry.url, 'POST', `/subjects/${path(subject)}/versions`, { schema: v1 })).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await registry.close();
+  });
+
+  it.each([
+    ['register a version', 'POST', () => `/subjects/${path(subject)}/versions`, { schema: v2 }],
+    ['set the compatibility to NONE', 'PUT', () => `/config/${path(subject)}`, { compatibility: 'NONE' }],
+    ['set the global compatibility', 'PUT', () => '/config', { compatibility: 'NONE' }],
+    ['delete a subject', 'DELETE', () => `/subjects/${path(subject)}`, undefined],
+    ['delete a version', 'DELETE', () => `/subjects/${path(subject)}/versions/1`, undefined],
+  ])('should refuse to %s without a key: 401 in Confluent shape', async (_what, method, p, body) => {
+    const res = await anonymous(method, p(), body);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error_code: 401, message: expect.any(String) });
+  });
+
+  it('should refuse a write with a wrong key', async () => {
+    const res = await anonymous('PUT', `/config/${path(subject)}`, { compatibility: 'NONE' }, `Basic ${Buffer.from('u:stf_wrong').toString('base64')}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('should still answer reads without a key, and hold what the refused writes would have changed', async () => {
+    const versions = await anonymous('GET', `/subjects/${path(subject)}/versions`);
+    expect(await versions.json()).toEqual([1]);
+    const level = await anonymous('GET', `/config/${path(subject)}?defaultToGlobal=true`);
+    expect(await level.json()).toEqual({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
+  });
+
+  it('should take a write with the key as Basic auth password, as Confluent clients send it', async () => {
+    const res = await anonymous('POST', `/subjects/${path(subject)}/versions`, { schema: v2 }, `Basic ${Buffer.from(`any:${ADMIN_KEY}`).toString('base64')}`);
+    expect(res.status).toBe(200);
   });
 });

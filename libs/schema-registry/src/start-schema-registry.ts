@@ -7,6 +7,7 @@ import { ensureDatabase } from '@stafett/persistence';
 import { schemaRegistryDataSourceOptions } from './database/schema-registry-data-source';
 import { SchemaRegistryModule } from './schema-registry.module';
 import { SchemaRegistryNotFoundFilter } from './schema-registry-exception.filter';
+import { registryWriteKeyProviders } from './registry-write-keys';
 
 export interface StartSchemaRegistryOptions {
   readonly databaseUrl: string;
@@ -14,6 +15,8 @@ export interface StartSchemaRegistryOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /** The keys that may write (register, set compatibility, delete); reads are open. None: nobody may write. */
+  readonly adminKeys: readonly string[];
 }
 
 export interface RunningSchemaRegistry {
@@ -24,9 +27,10 @@ export interface RunningSchemaRegistry {
 
 @Module({})
 class EmbeddedSchemaRegistryModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, adminKeys: readonly string[]): DynamicModule {
     return {
       module: EmbeddedSchemaRegistryModule,
+      providers: registryWriteKeyProviders(adminKeys),
       imports: [
         TypeOrmModule.forRoot({
           ...schemaRegistryDataSourceOptions({ databaseUrl, poolSize: 5 }),
@@ -43,12 +47,13 @@ class EmbeddedSchemaRegistryModule {
 /**
  * Starts the registry alone in this process (test harnesses, `npm start` without a
  * SCHEMA_REGISTRY_URL): creates the database when missing, runs the migrations and listens.
- * Quiet: no request logs, errors only.
+ * Quiet: no request logs, errors only. Writes need one of `adminKeys` (Bearer, or Basic with the
+ * key as password); reads are open.
  */
 export async function startSchemaRegistry(options: StartSchemaRegistryOptions): Promise<RunningSchemaRegistry> {
   const host = options.host ?? '127.0.0.1';
   await ensureDatabase(options.databaseUrl);
-  const app = await NestFactory.create(EmbeddedSchemaRegistryModule.forRoot(options.databaseUrl), {
+  const app = await NestFactory.create(EmbeddedSchemaRegistryModule.forRoot(options.databaseUrl, options.adminKeys), {
     logger: ['error', 'fatal'],
     // The registry reads its own JSON bodies (all three media types, Confluent-shaped errors).
     bodyParser: false,

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { generateApiKey } from '@stafett/api';
 import { ensureDatabase } from '@stafett/persistence';
 import { startSchemaRegistry } from '@stafett/schema-registry';
 import { TEST_ENV, uniqueId } from '@stafett/testing';
@@ -19,7 +20,8 @@ function portAnswers(host: string, port: number): Promise<boolean> {
 /**
  * Jest global setup for the integration tiers: a real Kafka broker (reused when one answers,
  * else started through tools/kafka and stopped in teardown), a fresh Postgres database, and the
- * built-in schema registry on a free port (with its migrations) on that database.
+ * built-in schema registry on a free port (with its migrations) on that database; its URL carries
+ * the registry's admin key (`http://stafett-tests:<key>@…`), which registry clients send as Basic auth.
  */
 export default async function globalSetup(): Promise<void> {
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
@@ -40,7 +42,12 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env[TEST_ENV.databaseUrl] = base.toString();
 
-  const registry = await startSchemaRegistry({ databaseUrl: base.toString(), port: 0 });
+  // Registry writes need an admin key: the tests' clients send it as Basic auth from the URL, as Confluent clients do.
+  const registryKey = generateApiKey();
+  const registry = await startSchemaRegistry({ databaseUrl: base.toString(), port: 0, adminKeys: [registryKey] });
   (globalThis as { __stafettTestRegistry?: { close(): Promise<void> } }).__stafettTestRegistry = registry;
-  process.env[TEST_ENV.schemaRegistryUrl] = registry.url;
+  const withKey = new URL(registry.url);
+  withKey.username = 'stafett-tests';
+  withKey.password = registryKey;
+  process.env[TEST_ENV.schemaRegistryUrl] = withKey.toString().replace(/\/+$/, '');
 }

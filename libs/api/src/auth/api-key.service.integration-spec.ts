@@ -38,7 +38,7 @@ describe(ApiKeyService.name, () => {
     const lines = printed();
     expect(lines).toHaveLength(1);
     const [, key] = /generated development admin API key: (stf_[A-Za-z0-9_-]{43}); set STAFETT_ADMIN_API_KEY to choose your own\n$/.exec(lines[0])!;
-    expect(await newService().verify(key)).toEqual({ keyId: expect.any(String), name: 'admin' });
+    expect(await newService().verify(key)).toEqual({ keyId: expect.any(String), name: 'admin', roles: ['admin'] });
     const stored = await dataSource.query<{ key_hash: string }[]>(`SELECT key_hash FROM auth.api_key`);
     expect(stored.map((r) => r.key_hash)).not.toContain(key);
   });
@@ -59,17 +59,33 @@ describe(ApiKeyService.name, () => {
     expect(rows).toEqual([{ active: false }, { active: true }]);
   });
 
-  it('should return a created key once and know it by its name', async () => {
+  const inADay = () => new Date(Date.now() + 86_400_000);
+
+  it('should return a created key once and know it by its name and roles', async () => {
     const service = newService();
-    const created = await service.create('club-system');
+    const created = await service.create({ name: 'club-system', roles: ['import'], expiresAt: inADay() });
     expect(created.key).toMatch(/^stf_/);
-    expect(await service.verify(created.key)).toEqual({ keyId: created.id, name: 'club-system' });
+    expect(await service.verify(created.key)).toEqual({ keyId: created.id, name: 'club-system', roles: ['import'] });
     expect(await service.verify(`${created.key}x`)).toBeUndefined();
   });
 
   it('should refuse a revoked key', async () => {
-    const created = await newService().create('revoked-system');
+    const created = await newService().create({ name: 'revoked-system', roles: ['read'], expiresAt: inADay() });
     await dataSource.query(`UPDATE auth.api_key SET revoked_at = now() WHERE id = $1`, [created.id]);
     expect(await newService().verify(created.key)).toBeUndefined();
+  });
+
+  it('should refuse an expired key, also one it verified before', async () => {
+    const service = newService();
+    const created = await service.create({ name: 'short-lived', roles: ['read'], expiresAt: new Date(Date.now() + 300) });
+    expect(await service.verify(created.key)).toMatchObject({ name: 'short-lived' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await service.verify(created.key)).toBeUndefined();
+  });
+
+  it('should keep only the hash and a hint of a created key', async () => {
+    const created = await newService().create({ name: 'hinted', roles: ['read'], expiresAt: inADay() });
+    const [row] = await dataSource.query<{ key_hash: string; key_hint: string }[]>(`SELECT key_hash, key_hint FROM auth.api_key WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ key_hash: expect.not.stringContaining(created.key), key_hint: `stf_…${created.key.slice(-4)}` });
   });
 });

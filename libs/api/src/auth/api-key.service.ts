@@ -4,39 +4,67 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { ApiKeyEntity } from '../database/api-key.entity';
-import { generateApiKey, hashApiKey } from './api-key';
+import { generateApiKey, hashApiKey, keyHint } from './api-key';
+import { ApiKeyVerifier, type ApiPrincipal } from './api-key-verifier';
+import type { ApiRole } from './api-role';
+
+export type { ApiPrincipal } from './api-key-verifier';
 
 /** The name of the bootstrap key (STAFETT_ADMIN_API_KEY, or the generated development key). */
 export const ADMIN_KEY_NAME = 'admin';
 
-/** Who a valid key belongs to. */
-export interface ApiPrincipal {
-  readonly keyId: string;
+/** What is shown of a key after it was created: everything but the key. */
+export interface ApiKeyView {
+  readonly id: string;
   readonly name: string;
+  readonly roles: readonly ApiRole[];
+  readonly keyHint: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
 }
 
-const CACHE_MS = 60_000;
+export interface NewApiKey {
+  readonly name: string;
+  readonly roles: readonly ApiRole[];
+  /** null: never expires. */
+  readonly expiresAt: Date | null;
+}
+
+const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 
+const viewOf = (row: ApiKeyEntity): ApiKeyView => ({
+  id: row.id,
+  name: row.name,
+  roles: row.roles,
+  keyHint: row.keyHint,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  revokedAt: row.revokedAt,
+});
+
 /**
- * API keys: verification (hits cached for a minute, so a revocation takes up to a minute to bite),
- * creation, and the bootstrap admin key at startup. Only SHA-256 hashes reach the database.
+ * API keys: verification (hits cached for 30 s; a revocation in this process bites at once, in
+ * other processes within 30 s; an expiry bites on the instant), creation with roles and an expiry,
+ * listing, revocation, and the bootstrap admin key at startup. Only SHA-256 hashes reach the database.
  */
 @Injectable()
-export class ApiKeyService implements OnApplicationBootstrap {
+export class ApiKeyService extends ApiKeyVerifier implements OnApplicationBootstrap {
   private readonly cache = new Map<string, { principal: ApiPrincipal; until: number }>();
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(STAFETT_CONFIG) private readonly config: StafettConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureBootstrapKey(this.config.adminApiKey);
   }
 
-  /** The principal of a key that exists and is not revoked; undefined otherwise. */
   async verify(plainKey: string): Promise<ApiPrincipal | undefined> {
     if (plainKey.length === 0 || plainKey.length > 512) return undefined;
     const hash = hashApiKey(plainKey);
@@ -44,22 +72,37 @@ export class ApiKeyService implements OnApplicationBootstrap {
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     this.cache.delete(hash);
-    const row = await this.keys.findOne({ select: { id: true, name: true }, where: { keyHash: hash, revokedAt: IsNull() } });
-    if (!row) return undefined;
-    const principal = { keyId: row.id, name: row.name };
+    const row = await this.keys.findOne({ select: { id: true, name: true, roles: true, expiresAt: true }, where: { keyHash: hash, revokedAt: IsNull() } });
+    if (!row || (row.expiresAt !== null && row.expiresAt.getTime() <= now)) return undefined;
+    const principal: ApiPrincipal = { keyId: row.id, name: row.name, roles: row.roles };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    this.cache.set(hash, { principal, until: Math.min(now + CACHE_MS, row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) });
     return principal;
   }
 
-  /** Creates a key for `name` and returns it: the only time the key itself is seen. */
-  async create(name: string): Promise<{ id: string; name: string; key: string }> {
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 200) throw new RangeError('An API key needs a name of 1 to 200 characters');
+  /** Creates a key and returns it with its view: the only time the key itself is seen. */
+  async create(input: NewApiKey): Promise<ApiKeyView & { key: string }> {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 200) throw new RangeError('An API key needs a name of 1 to 200 characters');
+    if (name === ADMIN_KEY_NAME) throw new RangeError(`"${ADMIN_KEY_NAME}" is the bootstrap key's name; choose another`);
+    if (input.roles.length === 0) throw new RangeError('An API key needs at least one role');
     const key = generateApiKey();
     const id = randomUUID();
-    await this.keys.insert({ id, name: trimmed, keyHash: hashApiKey(key), revokedAt: null });
-    return { id, name: trimmed, key };
+    await this.keys.insert({ id, name, keyHash: hashApiKey(key), roles: [...new Set(input.roles)], keyHint: keyHint(key), expiresAt: input.expiresAt, revokedAt: null });
+    const row = await this.keys.findOneOrFail({ where: { id } });
+    return { ...viewOf(row), key };
+  }
+
+  /** Every key, newest first (revoked ones too, with `revokedAt`). */
+  async list(): Promise<ApiKeyView[]> {
+    return (await this.keys.find({ order: { createdAt: 'DESC', id: 'ASC' } })).map(viewOf);
+  }
+
+  /** Revokes a key; false when there is no such key or it was revoked already. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    this.cache.clear();
+    return (result.affected ?? 0) > 0;
   }
 
   /**
@@ -83,15 +126,15 @@ export class ApiKeyService implements OnApplicationBootstrap {
           .createQueryBuilder()
           .insert()
           .into(ApiKeyEntity)
-          .values({ id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hash, revokedAt: null })
-          .orUpdate(['name', 'revoked_at'], ['key_hash'])
+          .values({ id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hash, roles: ['admin'], keyHint: keyHint(configured), expiresAt: null, revokedAt: null })
+          .orUpdate(['name', 'roles', 'expires_at', 'revoked_at'], ['key_hash'])
           .execute();
         return undefined;
       }
       const active = await m.count(ApiKeyEntity, { where: { name: ADMIN_KEY_NAME, revokedAt: IsNull() } });
       if (active > 0) return undefined;
       const key = generateApiKey();
-      await m.insert(ApiKeyEntity, { id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hashApiKey(key), revokedAt: null });
+      await m.insert(ApiKeyEntity, { id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hashApiKey(key), roles: ['admin'], keyHint: keyHint(key), expiresAt: null, revokedAt: null });
       return key;
     });
     this.cache.clear();

@@ -11,3 +11,8 @@ export function generateApiKey(): string {
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
+
+/** What is shown of a key in lists: its prefix and last four characters (`stf_…x9Qa`). */
+export function keyHint(key: string): string {
+  return `${key.startsWith(API_KEY_PREFIX) ? API_KEY_PREFIX : ''}…${key.slice(-4)}`;
+}

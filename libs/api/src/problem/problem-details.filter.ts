@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { redactPersonnummer } from '@stafett/observability';
+import { describeError } from '@stafett/observability';
 import { PROBLEM_CONTENT_TYPE, ProblemException, Problems, ProblemType, type ProblemDetails } from './problem-details';
 import { fieldErrorsOfStockPipe } from './validation-problem';
 
@@ -19,7 +19,7 @@ const API_PATH = /^\/v1(\/|\?|$)/;
  * Answers every error under `/v1` as RFC 9457 `application/problem+json`: `ProblemException`s as
  * they are, the stock ValidationPipe's 400 as 422 with one entry per field, other HTTP errors with
  * their status, anything else as a 500 that says nothing of the cause (which is logged,
- * personnummer redacted). Errors of other paths (health, registry…) go to Nest's default handling.
+ * quoted values and personal data redacted). Errors of other paths (health, registry…) go to Nest's default handling.
  * Bound on the `/v1` controllers (`ApiResource`) and globally by `ApiModule`, which covers what
  * happens before a controller is chosen: a body that is not JSON, an unknown `/v1` route.
  */
@@ -61,8 +61,7 @@ export class ProblemDetailsFilter extends BaseExceptionFilter {
       if (stock) return Problems.validation(stock.errors);
       return new ProblemException({ type: ProblemType.blank, title: STATUS_CODES[status] ?? 'Error', status, detail: exception.message });
     }
-    const text = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error(redactPersonnummer(text));
+    this.logger.error(describeError(exception, 4_000));
     return new ProblemException({ type: ProblemType.internal, title: 'Internal server error', status: 500, detail: 'The request failed on the server; it has been logged.' });
   }
 }

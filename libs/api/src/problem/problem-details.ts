@@ -29,6 +29,8 @@ export const ProblemType = {
   validation: 'urn:stafett:problem:validation-failed',
   malformedRequest: 'urn:stafett:problem:malformed-request',
   unauthorized: 'urn:stafett:problem:unauthorized',
+  forbidden: 'urn:stafett:problem:forbidden',
+  payloadTooLarge: 'urn:stafett:problem:payload-too-large',
   notFound: 'urn:stafett:problem:not-found',
   conflict: 'urn:stafett:problem:conflict',
   preconditionFailed: 'urn:stafett:problem:precondition-failed',
@@ -65,6 +67,8 @@ export const Problems = {
     new ProblemException({ type: ProblemType.malformedRequest, title: 'Malformed request', status: 400, detail, ...(errors ? { errors } : {}) }),
   unauthorized: (detail: string, challenge: string) =>
     new ProblemException({ type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail }, { 'WWW-Authenticate': challenge }),
+  forbidden: (detail: string) => new ProblemException({ type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail }),
+  payloadTooLarge: (detail: string) => new ProblemException({ type: ProblemType.payloadTooLarge, title: 'Payload too large', status: 413, detail }),
   notFound: (detail: string) => new ProblemException({ type: ProblemType.notFound, title: 'Not found', status: 404, detail }),
   conflict: (detail: string, errors?: readonly FieldError[]) =>
     new ProblemException({ type: ProblemType.conflict, title: 'Conflict', status: 409, detail, ...(errors ? { errors } : {}) }),

@@ -55,6 +55,36 @@ describe(apiValidationPipe.name, () => {
     const items = [1, 2, 3].map((i) => ({ entityType: 'person', externalId: `e${i}` }));
     expect((await problemOf({ name: 'n', items })).problem.errors).toEqual([{ field: 'items', code: 'TOO_LONG', message: expect.any(String) }]);
   });
+
+  it('should refuse too many items before validating any of them', async () => {
+    const items = Array.from({ length: 100_000 }, () => ({ entityType: 7 }));
+    const started = Date.now();
+    const problem = await problemOf({ name: 'n', items });
+    expect(problem.problem.errors).toEqual([{ field: 'items', code: 'TOO_LONG', message: 'items may hold at most 2 items (it has 100000)' }]);
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it('should answer 422 UNKNOWN_FIELD for a field the DTO does not declare, as the import path does', async () => {
+    const problem = await problemOf({ name: 'n', items: [{ entityType: 'person', externalId: 'a', extra: 1 }], protectedIdentity: true });
+    expect(problem.problem.errors).toEqual([
+      { field: 'protectedIdentity', code: 'UNKNOWN_FIELD', message: 'property protectedIdentity should not exist' },
+      { field: 'items[0].extra', code: 'UNKNOWN_FIELD', message: 'property extra should not exist' },
+    ]);
+  });
+
+  it('should answer 400, not overflow the stack, for JSON nested 10,000 deep', async () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    expect((await problemOf({ name: 'n', items: [], deep })).problem).toMatchObject({ status: 400, detail: 'The request nests deeper than 32 levels.' });
+  });
+
+  it('should answer 422 naming each field that holds a NUL character', async () => {
+    const problem = await problemOf({ name: 'a\u0000b', items: [{ entityType: 'person', externalId: 'x\u0000' }] });
+    expect(problem.problem.errors).toEqual([
+      { field: 'items[0].externalId', code: 'INVALID_FORMAT', message: 'must not contain the NUL character (\\u0000)' },
+      { field: 'name', code: 'INVALID_FORMAT', message: 'must not contain the NUL character (\\u0000)' },
+    ]);
+  });
 });
 
 describe(fieldErrorsOfStockPipe.name, () => {

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { ReasonCode } from '@stafett/domain';
 import { Problems, type FieldError, type ProblemException } from './problem-details';
 
@@ -53,6 +54,46 @@ export function validationProblem(errors: readonly ValidationError[]): ProblemEx
 
 const NOT_DTOS: readonly unknown[] = [String, Boolean, Number, Array, Object];
 
+/** Deepest nesting of a body or query the API reads: its DTOs nest a few levels; 10,000 overflowed class-transformer's stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The `@ArrayMaxSize` limits on a DTO's own properties: checked before anything else, so a body
+ * with 100,000 records is refused at once instead of after validating each of them.
+ */
+function topLevelArrayLimits(metatype: object): { property: string; max: number }[] {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(metatype as new () => unknown, '', true, false)
+    .filter((m) => m.name === 'arrayMaxSize' && typeof m.constraints?.[0] === 'number')
+    .map((m) => ({ property: m.propertyName, max: m.constraints[0] as number }));
+}
+
+/**
+ * What no DTO can hold, found in one iterative walk (no recursion, so no stack to overflow): nesting
+ * deeper than `MAX_JSON_DEPTH`, and NUL characters, which no text column can store (Postgres refuses
+ * them) and which made records end in the DLQ. Field paths as the other errors name them.
+ */
+export function unsafeInput(value: unknown): { tooDeep: boolean; nul: FieldError[] } {
+  const nul: FieldError[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000') && nul.length < 100) nul.push({ field: path || null, code: 'INVALID_FORMAT', message: 'must not contain the NUL character (\\u0000)' });
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return { tooDeep: true, nul };
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push({ value: item, path: joinPath(path, String(i)), depth: depth + 1 }));
+    else
+      for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+        if (k.includes('\u0000') && nul.length < 100) nul.push({ field: path || null, code: 'INVALID_FORMAT', message: 'a field name must not contain the NUL character (\\u0000)' });
+        stack.push({ value: item, path: joinPath(path, k), depth: depth + 1 });
+      }
+  }
+  return { tooDeep: false, nul };
+}
+
 /** The platform's ValidationPipe; a body validated against a DTO must be a JSON object (else 400, not field errors). */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -60,17 +101,32 @@ class ApiValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && isDto && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw Problems.malformedRequest('The request body must be a JSON object (Content-Type: application/json).');
     }
+    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null) {
+      if (isDto) {
+        for (const { property, max } of topLevelArrayLimits(metadata.metatype as object)) {
+          const items = (value as Record<string, unknown>)[property];
+          if (Array.isArray(items) && items.length > max) {
+            throw Problems.validation([{ field: property, code: ReasonCode.TOO_LONG, message: `${property} may hold at most ${max} items (it has ${items.length})` }]);
+          }
+        }
+      }
+      const unsafe = unsafeInput(value);
+      if (unsafe.tooDeep) throw Problems.malformedRequest(`The request nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (unsafe.nul.length > 0) throw Problems.validation(unsafe.nul);
+    }
     return super.transform(value, metadata);
   }
 }
 
 /**
  * The ValidationPipe every app serving `/v1` installs globally: the options of the platform
- * (`whitelist`, `transform`, `forbidUnknownValues`) and errors as problem+json with the exact path
- * of each field. (`ProblemDetailsFilter` also reads the stock pipe's errors, less precisely.)
+ * (`whitelist` with `forbidNonWhitelisted`: a field a DTO does not declare is a 422 `UNKNOWN_FIELD`,
+ * as on the import path, never silently dropped; `transform`, `forbidUnknownValues`), input no DTO
+ * can hold refused first (too deep, too many items, NUL), and errors as problem+json with the exact
+ * path of each field. (`ProblemDetailsFilter` also reads the stock pipe's errors, less precisely.)
  */
 export function apiValidationPipe(): ValidationPipe {
-  return new ApiValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true, exceptionFactory: (errors) => validationProblem(errors) });
+  return new ApiValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true, exceptionFactory: (errors) => validationProblem(errors) });
 }
 
 const BODY_LEVEL_MESSAGES = [/an unknown value was passed to the validate function/, /^Validation failed \(object is expected\)$/];

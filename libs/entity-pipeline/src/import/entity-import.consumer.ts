@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { crashAt, type StafettConfig } from '@stafett/config';
 import { entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
-import { provisionTopics, RetryingStart, TransientError, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { isTransient, provisionTopics, RetryingStart, TransientError, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { DeadLetterResults } from './dead-letter-results';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics';
 import type { EntityState } from '../domain/entity-rules.port';
 import type { EntityWriter, ImportRecordOf } from '../write/entity-writer';
@@ -29,6 +30,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
   private readonly log: Logger;
   private consumer: KafkaConsumerPort | undefined;
   private readonly start: RetryingStart;
+  private readonly deadLetterResults: DeadLetterResults;
 
   constructor(
     private readonly writer: EntityWriter<S, P, unknown, unknown>,
@@ -43,6 +45,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
       warn: (o, m) => this.log.warn({ ...o, msg: m }),
     });
     metrics.watchLag(writer.rules.entity, () => this.lag());
+    this.deadLetterResults = new DeadLetterResults(kafka, serde, writer.topics, writer.rules.entity);
   }
 
   get entity(): string {
@@ -68,6 +71,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
   async end(): Promise<void> {
     await this.start.stop();
     await this.halt();
+    await this.deadLetterResults.close();
   }
 
   private async run(): Promise<void> {
@@ -102,6 +106,12 @@ export class EntityImportConsumer<S extends EntityState, P> {
         } catch (e) {
           if ((e as { code?: string }).code === UNIQUE_VIOLATION)
             throw new TransientError('CONCURRENT_CREATE', `a ${entity} was created concurrently; retrying the batch`, { cause: e });
+          // One record that fails for good (the processor retries a failed batch record by record): to
+          // the DLQ, and a REJECTED result, so its batch is not left waiting for it.
+          if (messages.length === 1 && decoded.length === 1 && !isTransient(e)) {
+            await this.deadLetterResults.publish(decoded[0].value);
+            return { failed: [{ message: messages[0], error: e }] };
+          }
           throw e;
         }
         crashAt(this.config, 'import.after-db-commit'); // test-only: committed in Postgres, offsets not yet

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { API_ENTITIES, API_MIGRATIONS, apiValidationPipe } from '@stafett/api';
+import { API_ENTITIES, API_MIGRATIONS, configureApiHttp } from '@stafett/api';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { KafkaModule } from '@stafett/kafka';
 import { stafettDataSourceOptions } from '@stafett/persistence';
@@ -31,8 +31,8 @@ class ImportsTestModule {
 /** The imports API alone (no domain service behind it), against the test broker, registry and database. */
 export async function createImportsTestApp(config: StafettConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ImportsTestModule.forRoot(config), { logger: ['error', 'warn'] });
-  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
-  app.useGlobalPipes(apiValidationPipe());
+  // The key before the body, then the body within its limit, then the pipe.
+  configureApiHttp(app, { jsonLimit: IMPORT_BODY_LIMIT });
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { BatchProcessor, StopRequestedError } from '../batch-processor';
 import { deadLetter } from '../dead-letter';
 import { errorCode } from '../errors';
-import { redactPersonnummer } from '@stafett/observability';
+import { describeError } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
 
@@ -47,7 +47,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       deadLetter: async (failed) => {
         const producer = await this.dlqProducer();
         await producer.send(failed.map((f) => deadLetter(f, o.groupId, o.dlqTopic)));
-        const errors = failed.map((f) => ({ code: errorCode(f.error), message: redactPersonnummer(f.error instanceof Error ? (f.error.stack ?? f.error.message) : String(f.error)).slice(0, 1500) }));
+        const errors = failed.map((f) => ({ code: errorCode(f.error), message: describeError(f.error, 1500) }));
         this.log?.warn({ group: o.groupId, count: failed.length, errors }, 'messages sent to the DLQ');
       },
       onTransientError: (error, attempt, delayMs) =>

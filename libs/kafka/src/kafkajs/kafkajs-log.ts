@@ -7,12 +7,20 @@ export interface KafkaLogSink {
   debug(obj: object, msg: string): void;
 }
 
+/**
+ * kafkajs warns at every idempotent producer with bounded retries that this "may invalidate EoS
+ * guarantees". Stafett uses no transactions (no exactly-once), and bounds the retries on purpose: a
+ * producer that gave up is replaced (fresh sequence numbers) and the caller retries with backoff.
+ */
+const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 /** Routes kafkajs's own log lines to our logger (structured, never to stdout directly). */
 export function kafkajsLogCreator(sink: KafkaLogSink) {
   return () =>
     ({ namespace, level, log }: LogEntry): void => {
       const { message, ...extra } = log;
       const obj = { kafka: namespace, ...extra };
+      if (level === logLevel.WARN && EXPECTED_WARNINGS.has(message)) level = logLevel.DEBUG;
       switch (level) {
         case logLevel.ERROR:
           sink.error(obj, message);

@@ -49,7 +49,7 @@ export class PersonRepository implements EntityRepository<PersonState> {
     return new Set(found.map((r) => r.id));
   }
 
-  /** The per-installation salt of the protected-identity hashes. */
+  /** The per-installation salt of the legacy (salted SHA-256) protected-identity hashes; still read to recognise them. */
   async protectedIdentitySalt(tx: SqlExecutor): Promise<Buffer> {
     const found = await rows<{ value: Buffer }>(tx, `SELECT value FROM person.setting WHERE key = 'protected_identity_salt'`, []);
     if (!found[0]) throw new Error('person.setting has no protected_identity_salt: run the migrations');
@@ -123,6 +123,11 @@ export class PersonRepository implements EntityRepository<PersonState> {
         g.map((x) => x[2]),
       ]);
     }
+  }
+
+  /** Removes hashes replaced by their re-hash under the current key. */
+  async forgetProtected(tx: SqlExecutor, hashes: readonly Buffer[]): Promise<void> {
+    if (hashes.length) await tx.query('DELETE FROM person.protected_identity WHERE pnr_hash = ANY($1::bytea[])', [hashes]);
   }
 
   async deleteAll(tx: SqlExecutor, ids: readonly string[]): Promise<void> {

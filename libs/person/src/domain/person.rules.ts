@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { createHash, createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { contractType, entityContracts, type ExternalId, type PersonImportPayload, type Reference } from '@stafett/contracts';
 import { parsePersonalIdentityNumber, ReasonCode } from '@stafett/domain';
 import type { EntityCommand, EntityRules, Screening, Stored, Validation } from '@stafett/entity-pipeline';
@@ -14,30 +15,75 @@ function normalizedPnr(raw: string | null | undefined): string | undefined {
   return parsed.ok ? parsed.value.normalized : undefined;
 }
 
+/**
+ * The keys protected personnummer are remembered under: HMAC-SHA-256 with a secret that is not in
+ * the database (STAFETT_PROTECTED_IDENTITY_KEY), so a copy of the database alone cannot test a
+ * birth year's numbers against the table. `previous` keys (rotation) and the `legacySalt` (the
+ * salted SHA-256 of before, salt in person.setting) are still recognised, and a number found under
+ * one of them is re-registered under the current key and its old hash removed, the moment it is met.
+ */
+export interface ProtectedIdentityKeys {
+  readonly current: Buffer;
+  readonly previous: readonly Buffer[];
+  readonly legacySalt: Buffer | undefined;
+}
+
+/** The keys from the config; without a configured key, a development key derived from DATABASE_URL (`derived`). */
+export function protectedIdentityKeys(config: StafettConfig, legacySalt: Buffer | undefined): ProtectedIdentityKeys & { derived: boolean } {
+  const derived = config.protectedIdentityKey === undefined;
+  const dbUrl = new URL(config.databaseUrl);
+  dbUrl.password = '';
+  const current = derived
+    ? createHmac('sha256', 'stafett development protected-identity key').update(dbUrl.toString()).digest()
+    : Buffer.from(config.protectedIdentityKey, 'utf8');
+  return { current, previous: config.protectedIdentityPreviousKeys.map((k) => Buffer.from(k, 'utf8')), legacySalt, derived };
+}
+
 /** What the person rules know for a whole batch: which personnummer are protected. */
 export class ProtectedIdentities {
-  /** Hashes registered by this batch, written by `finish`. */
+  /** Hashes registered by this batch (under the current key), written by `finish`. */
   readonly added: Buffer[] = [];
-  private readonly hashes = new Map<string, Buffer>();
+  /** Hashes under a previous key or the legacy salt, replaced by `added` ones: removed by `finish`. */
+  readonly retired: Buffer[] = [];
+  private readonly hashes = new Map<string, Buffer[]>();
   /** Hex of the hashes registered as protected. */
   private readonly known = new Set<string>();
 
-  constructor(private readonly salt: Buffer) {}
+  constructor(private readonly keys: ProtectedIdentityKeys) {}
 
   /** Records which of the batch's hashes the register holds as protected. */
   remember(hexes: Iterable<string>): void {
     for (const h of hexes) this.known.add(h);
   }
 
-  /** SHA-256 of the installation's salt and the personnummer, computed once per number and batch. */
+  /** HMAC-SHA-256 of the personnummer under the current key. */
   hash(pnr: string): Buffer {
-    let h = this.hashes.get(pnr);
-    if (!h) this.hashes.set(pnr, (h = createHash('sha256').update(this.salt).update(pnr).digest()));
-    return h;
+    return this.candidates(pnr)[0];
+  }
+
+  /** Every hash the number may be registered under: current key first, then previous keys, then the legacy salted SHA-256. */
+  candidates(pnr: string): readonly Buffer[] {
+    let list = this.hashes.get(pnr);
+    if (!list) {
+      const k = this.keys;
+      list = [k.current, ...k.previous].map((key) => createHmac('sha256', key).update(pnr).digest());
+      if (k.legacySalt) list.push(createHash('sha256').update(k.legacySalt).update(pnr).digest());
+      this.hashes.set(pnr, list);
+    }
+    return list;
   }
 
   isProtected(pnr: string): boolean {
-    return this.known.size > 0 && this.known.has(this.hash(pnr).toString('hex'));
+    if (this.known.size === 0) return false;
+    const [current, ...older] = this.candidates(pnr);
+    if (this.known.has(current.toString('hex'))) return true;
+    const old = older.find((h) => this.known.has(h.toString('hex')));
+    if (!old) return false;
+    // Met under an old key: re-register under the current one, forget the old hash.
+    this.known.delete(old.toString('hex'));
+    this.retired.push(old);
+    this.protect(pnr);
+    return true;
   }
 
   protect(pnr: string): void {
@@ -52,8 +98,8 @@ const PROTECTED_MESSAGE = 'The person has a protected identity and is not kept i
 
 /**
  * The person regelverk on the entity pipeline (DESIGN §3): validation, matching on the
- * personnummer, field-by-field merge, and protected identities (erased, remembered only as a
- * salted hash, later imports of the number refused).
+ * personnummer, field-by-field merge, and protected identities (erased, remembered only as an
+ * HMAC under a key outside the database, later imports of the number refused).
  */
 @Injectable()
 export class PersonRules implements EntityRules<PersonState, PersonImportPayload, PersonPatch, ProtectedIdentities> {
@@ -68,9 +114,13 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
       state: contractType(c.state),
     };
   })();
-  private salt: Buffer | undefined;
+  private keys: ProtectedIdentityKeys | undefined;
+  private readonly log = new Logger('person-rules');
 
-  constructor(private readonly repository: PersonRepository) {}
+  constructor(
+    private readonly repository: PersonRepository,
+    @Inject(STAFETT_CONFIG) private readonly config: StafettConfig,
+  ) {}
 
   naturalKeyOf(payload: PersonImportPayload | null): string | undefined {
     return normalizedPnr(payload?.personalIdentityNumber);
@@ -89,14 +139,18 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
   }
 
   async prepare(tx: SqlExecutor, commands: readonly EntityCommand<PersonImportPayload>[]): Promise<ProtectedIdentities> {
-    this.salt ??= await this.repository.protectedIdentitySalt(tx);
-    const identities = new ProtectedIdentities(this.salt);
+    if (!this.keys) {
+      const keys = protectedIdentityKeys(this.config, await this.repository.protectedIdentitySalt(tx));
+      if (keys.derived) this.log.warn('STAFETT_PROTECTED_IDENTITY_KEY is not set: protected identities are hashed under a development key derived from DATABASE_URL; set a secret key in production');
+      this.keys = keys;
+    }
+    const identities = new ProtectedIdentities(this.keys);
     // Most registers hold no protected identity: then no number of the batch needs hashing.
     if (!(await this.repository.anyProtected(tx))) return identities;
     const hashes = new Set<Buffer>();
     for (const c of commands) {
       const pnr = normalizedPnr(c.payload?.personalIdentityNumber);
-      if (pnr) hashes.add(identities.hash(pnr));
+      if (pnr) for (const h of identities.candidates(pnr)) hashes.add(h);
     }
     identities.remember(await this.repository.protectedHashes(tx, [...hashes]));
     return identities;
@@ -172,5 +226,6 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
 
   async finish(tx: SqlExecutor, identities: ProtectedIdentities): Promise<void> {
     await this.repository.registerProtected(tx, identities.added);
+    await this.repository.forgetProtected(tx, identities.retired);
   }
 }

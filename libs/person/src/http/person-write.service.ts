@@ -33,7 +33,8 @@ type PersonOutcome = EntityOutcome<PersonState>;
  * REST writes as person commands (`source.system: "api"`, the key's name as actor), applied by the
  * person's entity writer: the rules, versions and events of imports. A
  * refused command becomes a problem: NOT_FOUND → 404, STALE_VERSION → 412, AMBIGUOUS_MATCH → 409,
- * anything else → 422 naming the fields.
+ * PROTECTED_IDENTITY → the same 409 as a number that belongs to a person (so the answer does not
+ * tell who is protected), anything else → 422 naming the fields.
  */
 @Injectable()
 export class PersonWriteService {
@@ -46,6 +47,17 @@ export class PersonWriteService {
   async create(payload: PersonImportPayload, caller: RestCaller): Promise<PersonDto> {
     const outcome = await this.apply({ ...this.command(caller, 'UPSERT', payload), expectedVersion: 0 }, 'create');
     return this.viewOf(outcome);
+  }
+
+  /**
+   * `protectedIdentity: true`: nothing of the person is kept. The holder of the number (or of
+   * `id`) is erased and the number remembered as a keyed hash; with no such person, only the
+   * hash is registered. Either way the caller learns nothing about whether the person existed.
+   */
+  async protect(payload: PersonImportPayload, caller: RestCaller, id?: string): Promise<void> {
+    const command: PersonCommand = { ...this.command(caller, 'UPSERT', { personalIdentityNumber: payload.personalIdentityNumber ?? null, protectedIdentity: true }), ...(id ? { targetId: id } : {}) };
+    const [outcome] = await this.persons.apply([command]);
+    if (outcome?.outcome === 'REJECTED' && outcome.reasons.some((r) => r.code === ReasonCode.NOT_FOUND)) throw Problems.notFound('No person with this id.');
   }
 
   async update(id: string, expectedVersion: number | undefined, payload: PersonImportPayload, caller: RestCaller): Promise<PersonDto> {
@@ -96,6 +108,8 @@ function alreadyExists(): ProblemException {
 function rejection(reasons: readonly Reason[], write: Write): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
   if (has(ReasonCode.NOT_FOUND)) return Problems.notFound('No person with this id.');
+  // A protected number answers as a number that is taken: the API tells no key holder who is protected.
+  if (has(ReasonCode.PROTECTED_IDENTITY)) return alreadyExists();
   const stale = has(ReasonCode.STALE_VERSION);
   // On a create, the only person it can have found is the holder of its personnummer.
   if (stale) return write === 'create' ? alreadyExists() : Problems.preconditionFailed(`${stale.message} Read it again and retry with its ETag.`, [toFieldError(stale)]);

@@ -19,6 +19,9 @@ const ETAG_HEADER = { ETag: { description: 'The version of the person, "<version
 
 type Headed = Pick<ServerResponse, 'setHeader'>;
 
+/** The answer to `protectedIdentity: true`: 204, the same whether or not the person was in the register. */
+const NOTHING_KEPT = () => new Response(null, { status: 204 });
+
 function caller(actor: string, correlationId: string | undefined): RestCaller {
   const usable = correlationId !== undefined && correlationId.length > 0 && correlationId.length <= 128;
   return { actor, correlationId: usable ? correlationId : undefined };
@@ -36,13 +39,18 @@ export class PersonsController {
   @Post()
   @ApiOperation({ summary: 'Create a person', description: 'Runs the regelverk of imports; a personnummer that is already in the register is a 409.' })
   @ApiCreatedResponse({ type: PersonDto, headers: { ...ETAG_HEADER, Location: { description: 'The new person', schema: { type: 'string' } } } })
-  @ApiProblemResponses({ 400: 'The body is not a JSON object', 409: 'The personal identity number belongs to a person already', 422: 'Invalid fields (each named in errors)' })
+  @ApiNoContentResponse({ description: 'protectedIdentity: true — nothing of the person is kept (an existing holder of the number is erased)' })
+  @ApiProblemResponses({ 400: 'The body is not a JSON object', 409: 'The personal identity number cannot be registered (it belongs to a person already)', 422: 'Invalid or unknown fields (each named in errors)' })
   async create(
     @Body() body: CreatePersonDto,
     @Actor() actor: string,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
     @Res({ passthrough: true }) res: Headed,
-  ): Promise<PersonDto> {
+  ): Promise<PersonDto | Response> {
+    if (body.protectedIdentity === true) {
+      await this.writes.protect(toPersonPayload(body, false), caller(actor, correlationId));
+      return NOTHING_KEPT();
+    }
     const person = await this.writes.create(toPersonPayload(body, false), caller(actor, correlationId));
     res.setHeader('ETag', etagOf(person.version));
     res.setHeader('Location', `/v1/persons/${person.id}`);
@@ -72,9 +80,10 @@ export class PersonsController {
   @ApiOperation({ summary: 'Change a person', description: 'Fields left out keep their value; null clears a clearable field.' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the version you read, e.g. "3"' })
   @ApiOkResponse({ type: PersonDto, headers: ETAG_HEADER })
+  @ApiNoContentResponse({ description: 'protectedIdentity: true — the person is erased, the number remembered only as a keyed hash' })
   @ApiProblemResponses({
     404: 'No person with this id',
-    409: 'The personal identity number belongs to another person',
+    409: 'The personal identity number cannot be registered (it belongs to another person)',
     412: 'The person changed since that version',
     422: 'Invalid fields (each named in errors)',
     428: 'If-Match is missing',
@@ -86,7 +95,11 @@ export class PersonsController {
     @Actor() actor: string,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
     @Res({ passthrough: true }) res: Headed,
-  ): Promise<PersonDto> {
+  ): Promise<PersonDto | Response> {
+    if (body.protectedIdentity === true) {
+      await this.writes.protect(toPersonPayload(body, true), caller(actor, correlationId), id);
+      return NOTHING_KEPT();
+    }
     const version = expectedVersion(ifMatch, true);
     const person = await this.writes.update(id, version, toPersonPayload(body, true), caller(actor, correlationId));
     res.setHeader('ETag', etagOf(person.version));

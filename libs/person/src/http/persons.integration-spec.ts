@@ -67,7 +67,7 @@ describe(PersonsController.name, () => {
       const res = await as(`${adminKey}-wrong`).get('/v1/persons').expect(401);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="stafett", error="invalid_token"/);
-      expect(res.body).toMatchObject({ status: 401, detail: 'The API key is unknown or revoked.' });
+      expect(res.body).toMatchObject({ status: 401, detail: 'The API key is unknown, revoked or expired.' });
     });
 
     it('should answer problem+json for an unknown /v1 route, and leave other paths to Nest', async () => {
@@ -84,7 +84,7 @@ describe(PersonsController.name, () => {
     });
 
     it("should record the name of the caller's key as source.actor", async () => {
-      const { key } = await app.get(ApiKeyService).create('club-admin-tool');
+      const { key } = await app.get(ApiKeyService).create({ name: 'club-admin-tool', roles: ['import'], expiresAt: null });
       const res = await as(key).post('/v1/persons').send(newPerson(1)).expect(201);
       expect((await eventOf(res.body.id, 'CREATE')).source).toMatchObject({ system: 'api', actor: 'club-admin-tool' });
     });
@@ -169,6 +169,66 @@ describe(PersonsController.name, () => {
         .expect(409);
       expect(res.body).toMatchObject({ type: 'urn:stafett:problem:conflict', errors: [{ field: 'personalIdentityNumber', code: 'AMBIGUOUS_MATCH' }] });
       expect((await admin().get(`/v1/persons/${first.id}`).expect(200)).body).toMatchObject({ firstName: body.firstName, version: 1 });
+    });
+  });
+
+  describe('POST /v1/persons with hostile or impossible input', () => {
+    it('should answer 422 UNKNOWN_FIELD for a field the API does not have, and store nothing', async () => {
+      const body = newPerson(60, { nickname: 'Bosse' });
+      const res = await admin().post('/v1/persons').send(body).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'nickname', code: 'UNKNOWN_FIELD', message: 'property nickname should not exist' }]);
+      expect((await admin().get(`/v1/persons?personalIdentityNumber=${body.personalIdentityNumber}`).expect(200)).body.items).toEqual([]);
+    });
+
+    it('should answer 422 for the birth date 0001-01-01, not 500', async () => {
+      const res = await admin().post('/v1/persons').send(newPerson(61, { personalIdentityNumber: undefined, birthDate: '0001-01-01' })).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'birthDate', code: 'INVALID_DATE', message: 'A birth date cannot be before 1800-01-01.' }]);
+    });
+
+    it('should answer 422 for a birth date in the future when there is no personnummer', async () => {
+      const next = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      const res = await admin().post('/v1/persons').send(newPerson(62, { personalIdentityNumber: undefined, birthDate: next })).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'birthDate', code: 'INVALID_DATE', message: 'A birth date cannot be in the future.' }]);
+    });
+
+    it('should answer 400, not 500, for JSON nested 10,000 deep', async () => {
+      const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+      const res = await admin().post('/v1/persons').set('content-type', 'application/json').send(`{"firstName":"A","lastName":"B","address":${deep}}`).expect(400);
+      expect(res.body).toMatchObject({ type: 'urn:stafett:problem:malformed-request', status: 400 });
+    });
+
+    it('should answer 422 naming the field that holds a NUL character', async () => {
+      const res = await admin().post('/v1/persons').send(newPerson(63, { lastName: 'Berg\u0000' })).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'lastName', code: 'INVALID_FORMAT', message: expect.stringContaining('NUL') }]);
+    });
+  });
+
+  describe('protectedIdentity on REST', () => {
+    it('should keep nothing of a new person flagged protected: 204, no event, not found, and the number refused later', async () => {
+      const body = newPerson(70, { protectedIdentity: true });
+      await admin().post('/v1/persons').send(body).expect(204);
+      expect((await admin().get(`/v1/persons?personalIdentityNumber=${body.personalIdentityNumber}`).expect(200)).body.items).toEqual([]);
+      const later = await admin().post('/v1/persons').send(newPerson(70, { personalIdentityNumber: body.personalIdentityNumber, birthDate: body.birthDate })).expect(409);
+      expect(topics.events.some((e) => e.value.after?.personalIdentityNumber === body.personalIdentityNumber)).toBe(false);
+      expect(later.body.errors).toEqual([{ field: 'personalIdentityNumber', code: 'AMBIGUOUS_MATCH', message: 'The personal identity number already belongs to a person.' }]);
+    });
+
+    it('should erase an existing person flagged protected by PATCH: 204, a DELETE event without personal data', async () => {
+      const { id } = await create(newPerson(71));
+      await admin().patch(`/v1/persons/${id}`).set('If-Match', '"1"').send({ protectedIdentity: true }).expect(204);
+      const deleted = await eventOf(id, 'DELETE');
+      expect(deleted).toMatchObject({ before: null, after: null });
+      await admin().get(`/v1/persons/${id}`).expect(404);
+    });
+
+    it('should answer a protected number exactly as a number that belongs to a person, so the answer tells no one who is protected', async () => {
+      const taken = newPerson(72);
+      await create(taken);
+      const protectedOne = newPerson(73, { protectedIdentity: true });
+      await admin().post('/v1/persons').send(protectedOne).expect(204);
+      const a = await admin().post('/v1/persons').send(newPerson(74, { personalIdentityNumber: taken.personalIdentityNumber, birthDate: taken.birthDate })).expect(409);
+      const b = await admin().post('/v1/persons').send(newPerson(75, { personalIdentityNumber: protectedOne.personalIdentityNumber, birthDate: protectedOne.birthDate })).expect(409);
+      expect(b.body).toEqual(a.body);
     });
   });
 
@@ -321,12 +381,13 @@ describe(PersonsController.name, () => {
     it('should document every /v1/persons route with bearer security and its problem answers', () => {
       const doc = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().build());
       expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/persons')).sort()).toEqual(['/v1/persons', '/v1/persons/{id}', '/v1/persons/{id}/erase']);
-      const v1 = Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/'));
+      const v1 = Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/persons'));
       const operations = v1.flatMap(([, p]) => Object.values(p as Record<string, { security?: unknown; responses: Record<string, unknown> }>));
       expect(operations).toHaveLength(6);
       for (const op of operations) {
         expect(op.security).toEqual([{ bearer: [] }]);
         expect(op.responses).toHaveProperty('401');
+        expect(op.responses).toHaveProperty('403');
       }
       expect(doc.paths['/v1/persons/{id}'].patch?.responses).toHaveProperty('412');
     });

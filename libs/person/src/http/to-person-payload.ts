@@ -10,7 +10,7 @@ import type { UpdatePersonDto } from './dtos/update-person.dto';
 export function toPersonPayload(body: CreatePersonDto | UpdatePersonDto, nullClears: boolean): PersonImportPayload {
   const payload: { -readonly [K in keyof PersonImportPayload]: PersonImportPayload[K] } = {};
   const clearFields: string[] = [];
-  const take = <K extends keyof CreatePersonDto>(field: K, set: (value: NonNullable<CreatePersonDto[K]>) => void) => {
+  const take = <K extends Exclude<keyof CreatePersonDto, 'protectedIdentity'>>(field: K, set: (value: NonNullable<CreatePersonDto[K]>) => void) => {
     const value = body[field];
     if (value === undefined) return;
     if (value === null) {
@@ -31,6 +31,8 @@ export function toPersonPayload(body: CreatePersonDto | UpdatePersonDto, nullCle
   take('memberships', (v) => (payload.memberships = v.map((m) => ({ organisation: { id: m.organisationId }, from: m.from, to: m.to ?? null }))));
   take('guardians', (v) => (payload.guardians = v.map((g) => ({ person: { id: g.personId } }))));
   take('disability', (v) => (payload.disability = v));
+  // Acted on, never stored (DESIGN §2): the rules erase and remember the number.
+  if (body.protectedIdentity === true) payload.protectedIdentity = true;
   if (clearFields.length > 0) payload.clearFields = clearFields;
   return payload;
 }

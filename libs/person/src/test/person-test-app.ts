@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_ENTITIES, API_MIGRATIONS, apiValidationPipe } from '@stafett/api';
+import { API_ENTITIES, API_MIGRATIONS, configureApiHttp } from '@stafett/api';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { IMPORT_BODY_LIMIT, IMPORTS_ENTITIES, IMPORTS_MIGRATIONS, ImportsModule } from '@stafett/imports';
 import { KafkaModule } from '@stafett/kafka';
@@ -46,8 +46,8 @@ class PersonTestModule {
 /** The person module as a service runs it (HTTP included, not listening), against the test broker, registry and database. */
 export async function createPersonTestApp(config: StafettConfig, options: PersonTestAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(PersonTestModule.forRoot(config, options), { logger: ['error', 'warn'] });
-  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT });
-  app.useGlobalPipes(apiValidationPipe());
+  // The key before the body, then the body within its limit, then the pipe.
+  configureApiHttp(app, { jsonLimit: IMPORT_BODY_LIMIT });
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -83,4 +83,13 @@ export class CreatePersonDto {
   @IsOptional()
   @IsBoolean()
   disability?: boolean | null;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true: the person has skyddade personuppgifter (DESIGN §3). Nothing of the person is kept: an existing person with this personalIdentityNumber (or id, on PATCH) is erased, the number is remembered only as a keyed hash, and the answer is 204 with no body.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  protectedIdentity?: boolean | null;
 }
