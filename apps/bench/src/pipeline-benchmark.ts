@@ -61,7 +61,7 @@ export class PipelineBenchmark {
 
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
-    this.service = spawn(process.execPath, [...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
+    this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
       env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

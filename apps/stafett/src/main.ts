@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { describeConfig, InvalidConfigError, loadConfig } from '@stafett/config';
 import { createApp } from './create-app';
@@ -7,6 +8,8 @@ import { migrate } from './migrate';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   if (process.argv[2] === 'migrate') {
+    // No app runs here: only warnings and errors reach the output, then the one summary line.
+    NestLogger.overrideLogger(['error', 'warn']);
     const applied = await migrate(config);
     process.stdout.write(`stafett: ${applied.length === 0 ? 'the schema is current, no migration to apply' : `applied ${applied.length} migrations: ${applied.join(', ')}`}\n`);
     return;

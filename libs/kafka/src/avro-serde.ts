@@ -62,7 +62,12 @@ export class AvroSerde {
   /** Decodes a value into `reader`'s shape. Permanent errors for bad input; transient when the registry is away. */
   async decode<T>(buffer: Buffer, reader: avro.Type): Promise<T> {
     const id = AvroSerde.schemaIdOf(buffer);
-    const resolver = await this.resolverFor(id, reader);
+    // A writer schema seen before needs no registry lookup.
+    const resolver = this.resolvers.get(reader)?.get(id) ?? (await this.resolverFor(id, reader));
+    return this.read<T>(buffer, reader, resolver, id);
+  }
+
+  private read<T>(buffer: Buffer, reader: avro.Type, resolver: avro.Resolver, id: number): T {
     try {
       return reader.fromBuffer(buffer.subarray(HEADER), resolver, true) as T;
     } catch (e) {
@@ -83,7 +88,9 @@ export class AvroSerde {
         continue;
       }
       try {
-        decoded.push({ message, value: await this.decode<T>(message.value, reader) });
+        const resolver = this.resolvers.get(reader)?.get(AvroSerde.schemaIdOf(message.value));
+        const value = resolver ? this.read<T>(message.value, reader, resolver, message.value.readUInt32BE(1)) : await this.decode<T>(message.value, reader);
+        decoded.push({ message, value });
       } catch (error) {
         if (isTransient(error)) throw error;
         failed.push({ message, error });

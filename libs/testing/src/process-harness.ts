@@ -24,7 +24,7 @@ export interface RunningProcess {
 export function startProcess(entry: string, env: Record<string, string>): RunningProcess {
   buildDist();
   const script = path.join(repo, 'dist', entry.replace(/\.ts$/, '.js'));
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', script], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -11,7 +11,7 @@ import type {
 } from '../kafka-client.port';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
-import { kafkajsLogCreator, type KafkaLogSink } from './kafkajs-log';
+import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkajs-log';
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -44,7 +44,7 @@ export class KafkajsClient implements KafkaClientPort {
       logLevel: logLevel.WARN,
       ...(options.ssl ? { ssl: options.ssl } : {}),
       ...(options.sasl ? { sasl: scram(options.sasl) } : {}),
-      ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
+      logCreator: kafkajsLogCreator(options.logger ?? STDERR_KAFKA_LOG),
     };
     this.kafka = new Kafka(config);
   }
