@@ -36,6 +36,7 @@ export class PipelineBenchmark {
   private service: ChildProcess | undefined;
   private readonly names: TopicNames;
   private readonly db: Pool;
+  private readonly adminKey = `stf_bench_${randomUUID().replace(/-/g, '')}`;
   private readonly serde: AvroSerde;
   private producer: KafkaProducerPort | undefined;
   private reader: KafkaConsumerPort | undefined;
@@ -52,7 +53,8 @@ export class PipelineBenchmark {
   ) {
     this.names = new TopicNames(env.prefix);
     this.db = new Pool({ connectionString: env.databaseUrl, max: 1 });
-    this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://127.0.0.1:${env.port}/registry`));
+    // Registry writes need an admin key: the driver registers the import schema with the platform's.
+    this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://bench:${this.adminKey}@127.0.0.1:${env.port}/registry`));
   }
 
   private get baseUrl(): string {
@@ -62,7 +64,7 @@ export class PipelineBenchmark {
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
     this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
-      env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '' },
+      env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '', STAFETT_ADMIN_API_KEY: this.adminKey },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     for (let i = 0; i < 240; i++) {
