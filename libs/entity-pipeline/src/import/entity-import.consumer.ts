@@ -5,14 +5,15 @@ import { isTransient, provisionTopics, RetryingStart, TransientError, type AvroS
 import { DeadLetterResults } from './dead-letter-results';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics';
 import type { EntityState } from '../domain/entity-rules.port';
-import type { EntityWriter, ImportRecordOf } from '../write/entity-writer';
+import type { EntityWriter, ImportApplied, ImportRecordOf, PartitionBatch } from '../write/entity-writer';
+import { ImportCoalescer } from './import-coalescer';
 
 export interface ImportConsumerOptions {
   /** Consumer group; default `<prefix>stafett.<entity>-service`. */
   readonly consumerGroup?: string;
   /** Records per transaction; default 2,000. */
   readonly batchSize?: number;
-  /** Partitions applied at once (each in its own transaction); default 3. */
+  /** Partition batches handed to the coalescer at once; default 6. */
   readonly partitionsConcurrently?: number;
 }
 
@@ -81,12 +82,20 @@ export class EntityImportConsumer<S extends EntityState, P> {
     await this.writer.ready();
     const reader = this.writer.rules.contracts.importRecord;
     const entity = this.entity;
+    const batchSize = this.options.batchSize ?? 2_000;
+    // The partitions' batches that wait together share one transaction (group commit).
+    const coalescer = new ImportCoalescer<PartitionBatch<P>, ImportApplied<S>>(
+      (batches) => this.writer.applyImports(batches),
+      (b) => b.records.length,
+      { concurrency: 2, maxRecords: 2 * batchSize },
+    );
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       topics: [this.topic],
       dlqTopic: this.writer.topics.dlq,
-      maxBatchSize: this.options.batchSize ?? 2_000,
-      partitionsConcurrently: this.options.partitionsConcurrently ?? 3,
+      maxBatchSize: batchSize,
+      // Every partition's batch is handed over at once: the coalescer decides what shares a transaction.
+      partitionsConcurrently: this.options.partitionsConcurrently ?? 6,
       // The partition offsets in Postgres are the truth; Kafka's are for lag and restarts.
       commitIntervalMs: 1_000,
       handler: async (messages, context) => {
@@ -97,12 +106,12 @@ export class EntityImportConsumer<S extends EntityState, P> {
         const { topic, partition } = messages[0];
         let applied;
         try {
-          applied = await this.writer.applyImport(
+          applied = await coalescer.submit({
             topic,
             partition,
-            decoded.map((d) => ({ offset: d.message.offset, record: d.value })),
-            messages[messages.length - 1].offset,
-          );
+            records: decoded.map((d) => ({ offset: d.message.offset, record: d.value })),
+            lastOffset: messages[messages.length - 1].offset,
+          });
         } catch (e) {
           if ((e as { code?: string }).code === UNIQUE_VIOLATION)
             throw new TransientError('CONCURRENT_CREATE', `a ${entity} was created concurrently; retrying the batch`, { cause: e });

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { ImportOp, ImportSource, TopicNames } from '@stafett/contracts';
 import type { AvroSerde } from '@stafett/kafka';
-import { ConsumerOffsets } from '../database/consumer-offsets';
+import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import { EntityStore } from '../database/entity-store';
 import { inTransaction } from '../database/transaction';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
@@ -17,6 +17,20 @@ export interface ImportRecordOf<P> {
   readonly externalId: string;
   readonly op: ImportOp;
   readonly payload: P | null;
+}
+
+/** The decoded records of one partition's batch, and the batch's last offset (decoded or not). */
+export interface PartitionBatch<P> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly { readonly offset: string; readonly record: ImportRecordOf<P> }[];
+  readonly lastOffset: string;
+}
+
+export interface ImportApplied<S> {
+  readonly outcomes: EntityOutcome<S>[];
+  /** Records skipped because the partition's stored offset was past them. */
+  readonly redelivered: number;
 }
 
 export function importCommand<P>(r: ImportRecordOf<P>): EntityCommand<P> {
@@ -69,28 +83,29 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
   }
 
   /**
-   * Applies one partition's import records in one transaction, skipping those below the
-   * partition's stored offset (applied before: a redelivery), and moves the offset past `lastOffset`.
+   * Applies import records of one or more partitions in one transaction: per partition, the records
+   * below its stored offset are skipped (applied before: a redelivery) and the offset moves past the
+   * batch's last one. The outcomes come back per batch, in order.
    */
-  async applyImport(
-    topic: string,
-    partition: number,
-    records: readonly { offset: string; record: ImportRecordOf<P> }[],
-    lastOffset: string,
-  ): Promise<{ outcomes: EntityOutcome<S>[]; redelivered: number }> {
+  async applyImports(batches: readonly PartitionBatch<P>[]): Promise<ImportApplied<S>[]> {
     const useCase = await this.ready();
     return inTransaction(this.pool, async (tx) => {
-      const next = await this.offsets.lock(tx, topic, partition);
-      const fresh = records.filter((r) => BigInt(r.offset) >= next);
-      const outcomes =
-        fresh.length > 0
-          ? await useCase.execute(
-              tx,
-              fresh.map((r) => importCommand(r.record)),
-            )
-          : [];
-      await this.offsets.advance(tx, topic, partition, BigInt(lastOffset) + 1n);
-      return { outcomes, redelivered: records.length - fresh.length };
+      const next = await this.offsets.lock(tx, batches);
+      const fresh = batches.map((b) => {
+        const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
+        return b.records.filter((r) => BigInt(r.offset) >= from);
+      });
+      const commands = fresh.flatMap((records) => records.map((r) => importCommand(r.record)));
+      const outcomes = commands.length > 0 ? await useCase.execute(tx, commands) : [];
+      await this.offsets.advance(
+        tx,
+        batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: BigInt(b.lastOffset) + 1n })),
+      );
+      let at = 0;
+      return batches.map((b, i) => {
+        const mine = outcomes.slice(at, (at += fresh[i].length));
+        return { outcomes: mine, redelivered: b.records.length - fresh[i].length };
+      });
     });
   }
 
