@@ -12,23 +12,37 @@ export class DateType extends avro.types.LogicalType {
     return new Date(days * DAY_MS).toISOString().slice(0, 10);
   }
 
+  /** Integer arithmetic (every change event encodes dates twice: no Date objects on that path). */
   protected override _toValue(value: unknown): number | undefined {
     if (typeof value !== 'string') return undefined;
     const m = ISO_DATE.exec(value);
     if (!m) return undefined;
-    // Date.UTC maps years 0-99 to 1900-1999: set the full year explicitly.
-    const date = new Date(Date.UTC(2000, Number(m[2]) - 1, Number(m[3])));
-    date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    const ms = date.getTime();
-    // Reject dates that roll over (2023-02-30).
-    if (new Date(ms).toISOString().slice(0, 10) !== value) return undefined;
-    return ms / DAY_MS;
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    // Reject dates that do not exist (2023-02-30, month 13).
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    return daysFromCivil(year, month, day);
   }
 
   protected override _resolve(type: Type): ((v: number) => number) | undefined {
     if (type.typeName === 'int' || (type as avro.types.LogicalType).underlyingType?.typeName === 'int') return (v: number) => v;
     return undefined;
   }
+}
+
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number): number => (m === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m - 1]);
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** Avro `timestamp-millis` (long) as a JavaScript `Date` (UTC). */

@@ -67,3 +67,18 @@ export function calendarDateInSweden(instant: Date): string {
   }
   return formatCalendarDate(year, month, day);
 }
+
+/** The Swedish date changes only on a whole minute, so bulk imports need not format a date per record. */
+let cachedMinute = Number.NaN;
+let cachedDate = '';
+
+/** Today's date in Sweden (`YYYY-MM-DD`), formatted at most once a minute. */
+export function currentDateInSweden(): string {
+  const now = Date.now();
+  const minute = Math.floor(now / 60_000);
+  if (minute !== cachedMinute) {
+    cachedDate = calendarDateInSweden(new Date(now));
+    cachedMinute = minute;
+  }
+  return cachedDate;
+}

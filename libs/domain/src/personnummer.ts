@@ -1,5 +1,5 @@
 import { isAsciiDigits } from './ascii-digits';
-import { calendarDateInSweden, formatCalendarDate, isValidCalendarDate, parseCalendarDate } from './calendar-date';
+import { calendarDateInSweden, currentDateInSweden, formatCalendarDate, isValidCalendarDate, parseCalendarDate } from './calendar-date';
 import { luhnValid } from './luhn';
 import { ReasonCode } from './reason-codes';
 import { invalid, valid, type Validated } from './validated';
@@ -122,19 +122,6 @@ function todayOf(today: Date | string | undefined): string {
   const parsed = parseCalendarDate(today);
   if (!parsed.ok) throw new RangeError('options.today must be a Date or a YYYY-MM-DD date');
   return parsed.value;
-}
-
-/** The Swedish date changes only on a whole minute, so bulk imports need not format a date per record. */
-let cachedMinute = Number.NaN;
-let cachedDate = '';
-function currentDateInSweden(): string {
-  const now = Date.now();
-  const minute = Math.floor(now / 60_000);
-  if (minute !== cachedMinute) {
-    cachedDate = calendarDateInSweden(new Date(now));
-    cachedMinute = minute;
-  }
-  return cachedDate;
 }
 
 function isSeparator(text: string, index: number): boolean {

@@ -1,6 +1,7 @@
 import type { Address, PersonImportPayload, Reason, Reference } from '@stafett/contracts';
 import {
   calendarDateInSweden,
+  currentDateInSweden,
   invalid,
   checkBirthDateAgreement,
   normalizeEmail,
@@ -50,7 +51,7 @@ export function validatePersonPayload(payload: PersonImportPayload, existing: Pe
   }
   if (payload.firstName != null) take('firstName', requiredText(payload.firstName, 'firstName', NAME_MAX), (v) => (patch.firstName = v));
   if (payload.lastName != null) take('lastName', requiredText(payload.lastName, 'lastName', NAME_MAX), (v) => (patch.lastName = v));
-  if (payload.birthDate != null) take('birthDate', plausibleBirthDate(parseCalendarDate(payload.birthDate), today ?? new Date()), (v) => (patch.birthDate = v));
+  if (payload.birthDate != null) take('birthDate', plausibleBirthDate(parseCalendarDate(payload.birthDate), today), (v) => (patch.birthDate = v));
   if (payload.sex != null) patch.sex = payload.sex;
   if (payload.status != null) patch.status = payload.status;
   if (payload.disability != null) patch.disability = payload.disability;
@@ -123,10 +124,10 @@ export function validatePersonPayload(payload: PersonImportPayload, existing: Pe
 export const EARLIEST_BIRTH_DATE = '1800-01-01';
 
 /** A birth date a person can have: not before 1800, not after today in Sweden. */
-function plausibleBirthDate(date: Validated<string>, today: Date): Validated<string> {
+function plausibleBirthDate(date: Validated<string>, today: Date | undefined): Validated<string> {
   if (!date.ok) return date;
   if (date.value < EARLIEST_BIRTH_DATE) return invalid(ReasonCode.INVALID_DATE, `A birth date cannot be before ${EARLIEST_BIRTH_DATE}.`);
-  if (date.value > calendarDateInSweden(today)) return invalid(ReasonCode.INVALID_DATE, 'A birth date cannot be in the future.');
+  if (date.value > (today ? calendarDateInSweden(today) : currentDateInSweden())) return invalid(ReasonCode.INVALID_DATE, 'A birth date cannot be in the future.');
   return date;
 }
 
