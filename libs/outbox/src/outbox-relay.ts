@@ -1,4 +1,5 @@
-import { Client, Pool, type PoolClient } from 'pg';
+import { Client, Pool } from 'pg';
+import { inTransaction } from '@stafett/persistence';
 import type { KafkaProducerPort } from '@stafett/kafka';
 import { decodeFrame } from './outbox-frame';
 import { outboxChannel, quoteIdent } from './outbox-migration';
@@ -29,6 +30,17 @@ export interface OutboxRelayOptions {
 interface OutboxRow {
   seq: string;
   messages: Buffer;
+}
+
+/**
+ * Claims (deletes, in the caller's transaction) the oldest rows and returns them. The seqs are taken
+ * once, as an array (an InitPlan), and deleted by primary key: a plan that cannot depend on table
+ * statistics, which without autovacuum say nothing (a table VACUUMed while empty keeps
+ * `reltuples = 0`). The `IN (subquery)` form got a nested-loop semi join from such statistics that
+ * ran the subquery again for every row of a 650,000-row backlog.
+ */
+export function claimSql(table: string): string {
+  return `DELETE FROM ${table} WHERE seq = ANY (ARRAY(SELECT seq FROM ${table} ORDER BY seq LIMIT $1)) RETURNING seq, messages`;
 }
 
 const noop: RelayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -151,35 +163,23 @@ export class OutboxRelay {
 
   private async publishOnce(): Promise<number> {
     this.notified = false; // anything committed from now on is seen by this round or wakes the next
-    const client: PoolClient = await this.pool.connect();
-    let broken = false;
-    // A checked-out pg client has no 'error' listener: without one, Postgres terminating the
-    // connection (a restart) would crash the process instead of failing this round.
-    const onError = () => (broken = true);
-    client.on('error', onError);
-    try {
-      // A lost delete only means the rows are sent again (at-least-once): no need to wait for the WAL flush.
-      await client.query('BEGIN; SET LOCAL synchronous_commit TO off');
-      const { rows } = await client.query<OutboxRow>(
-        `DELETE FROM ${this.table} WHERE seq IN (SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1) RETURNING seq, messages`,
-        [this.batchSize],
-      );
-      if (rows.length > 0) {
-        // RETURNING keeps no order: seq order is per-entity order.
-        rows.sort((a, b) => (a.seq.length - b.seq.length) || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-        await this.options.producer.send(rows.flatMap((r) => decodeFrame(r.messages)));
-        this.options.faultPoint?.();
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) this.options.onPublished?.(rows.length);
-      return rows.length;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw e;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
+    // A lost delete only means the rows are sent again (at-least-once): no need to wait for the WAL flush.
+    const published = await inTransaction(
+      this.pool,
+      async (tx) => {
+        const { rows } = await tx.query<OutboxRow>(claimSql(this.table), [this.batchSize]);
+        if (rows.length > 0) {
+          // RETURNING keeps no order: seq order is per-entity order.
+          rows.sort((a, b) => a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+          await this.options.producer.send(rows.flatMap((r) => decodeFrame(r.messages)));
+          this.options.faultPoint?.();
+        }
+        return rows.length;
+      },
+      'BEGIN; SET LOCAL synchronous_commit TO off',
+    );
+    if (published > 0) this.options.onPublished?.(published);
+    return published;
   }
 
   /** Removes the dead rows of the published changes, beside the publishing loop (one VACUUM at a time). */

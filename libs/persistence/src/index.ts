@@ -2,3 +2,4 @@ export * from './data-source-options';
 export * from './ensure-database';
 export * from './postgres-readiness.check';
 export * from './typeorm-logger';
+export * from './transaction';

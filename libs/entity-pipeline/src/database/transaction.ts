@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -10,26 +10,4 @@ export function poolOf(dataSource: DataSource): Pool {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
   if (!pool) throw new Error('the DataSource is not a connected postgres DataSource');
   return pool;
-}
-
-/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  // A checked-out client has no 'error' listener: a terminated connection must fail this
-  // transaction, not crash the process.
-  const onError = () => (broken = true);
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw e;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
 }

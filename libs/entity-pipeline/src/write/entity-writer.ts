@@ -3,7 +3,7 @@ import type { ImportOp, ImportSource, TopicNames } from '@stafett/contracts';
 import type { AvroSerde } from '@stafett/kafka';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import { EntityStore } from '../database/entity-store';
-import { inTransaction } from '../database/transaction';
+import { inTransaction } from '@stafett/persistence';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
 import type { EntityRepository, EntityRules, EntityState, Stored } from '../domain/entity-rules.port';
 import { ApplyEntityCommands } from './apply-entity-commands.usecase';
