@@ -46,6 +46,7 @@ export class BatchProcessor {
       try {
         failed = (await this.options.handler(messages, context))?.failed ?? [];
       } catch (error) {
+        if (error instanceof StopRequestedError) throw error; // from context.deadLetter while stopping
         if (isTransient(error)) {
           await this.backoff(error, attempt, context);
           continue;

@@ -96,12 +96,6 @@ export interface ConsumerOptions {
   /** Partitions handled at once (each in order); default 1. */
   readonly partitionsConcurrently?: number;
   readonly sessionTimeoutMs?: number;
-  /**
-   * Commit processed offsets at most this often (and on rebalance and stop) instead of after every
-   * batch: for a handler that keeps its own offsets transactionally, where a late Kafka commit only
-   * means a redelivery it recognises. Default: commit after every batch.
-   */
-  readonly commitIntervalMs?: number;
 }
 
 export interface KafkaConsumerPort {

@@ -188,7 +188,7 @@ export class OutboxRelay {
     this.deletedSinceVacuum = 0;
     this.lastVacuum = Date.now();
     this.vacuuming = this.pool
-      .query(`VACUUM ${this.table}`)
+      .query(`VACUUM (TRUNCATE false) ${this.table}`) // never waits for the exclusive lock that shrinking the file takes
       .then(
         () => undefined,
         (e: unknown) => this.log.warn({ schema: this.options.schema, error: (e as Error).message }, 'outbox VACUUM failed; retried after the next rows'),

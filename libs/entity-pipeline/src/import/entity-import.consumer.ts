@@ -89,6 +89,10 @@ export class EntityImportConsumer<S extends EntityState, P> {
       (b) => b.records.length,
       { concurrency: 2, maxRecords: 2 * batchSize },
     );
+    /** Unique-violation retries per batch (topic, partition, first offset). */
+    const clashes = new Map<string, number>();
+    /** Per partition, the highest offset already in the DLQ: a retried batch does not dead-letter it again. */
+    const deadLettered = new Map<string, bigint>();
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       topics: [this.topic],
@@ -96,13 +100,15 @@ export class EntityImportConsumer<S extends EntityState, P> {
       maxBatchSize: batchSize,
       // Every partition's batch is handed over at once: the coalescer decides what shares a transaction.
       partitionsConcurrently: this.options.partitionsConcurrently ?? 6,
-      // The partition offsets in Postgres are the truth; Kafka's are for lag and restarts.
-      commitIntervalMs: 1_000,
       handler: async (messages, context) => {
         this.metrics.recordsIn.inc({ entity }, messages.length);
         const { decoded, failed } = await this.serde.decodeBatch<ImportRecordOf<P>>(messages, reader);
-        // In the DLQ before the offset moves past them in Postgres.
-        await context.deadLetter(failed);
+        // In the DLQ before the offset moves past them in Postgres; once, however often the batch is retried.
+        const lane = `${messages[0].topic}\u0000${messages[0].partition}`;
+        const sent = deadLettered.get(lane) ?? -1n;
+        const fresh = failed.filter((f) => BigInt(f.message.offset) > sent);
+        await context.deadLetter(fresh);
+        if (fresh.length > 0) deadLettered.set(lane, BigInt(fresh[fresh.length - 1].message.offset));
         const { topic, partition } = messages[0];
         let applied;
         try {
@@ -113,8 +119,15 @@ export class EntityImportConsumer<S extends EntityState, P> {
             lastOffset: messages[messages.length - 1].offset,
           });
         } catch (e) {
-          if ((e as { code?: string }).code === UNIQUE_VIOLATION)
+          // Two transactions created the same entity at once: the retry matches it. A clash that
+          // outlives a few retries is in the batch itself (keys swapped between entities within it):
+          // it then fails for good, and the batch is applied record by record.
+          const clash = `${topic}\u0000${partition}\u0000${messages[0].offset}`;
+          if ((e as { code?: string }).code === UNIQUE_VIOLATION && (clashes.get(clash) ?? 0) < 3) {
+            clashes.set(clash, (clashes.get(clash) ?? 0) + 1);
             throw new TransientError('CONCURRENT_CREATE', `a ${entity} was created concurrently; retrying the batch`, { cause: e });
+          }
+          clashes.delete(clash);
           // One record that fails for good (the processor retries a failed batch record by record): to
           // the DLQ, and a REJECTED result, so its batch is not left waiting for it.
           if (messages.length === 1 && decoded.length === 1 && !isTransient(e)) {
@@ -123,6 +136,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
           }
           throw e;
         }
+        clashes.delete(`${topic}\u0000${partition}\u0000${messages[0].offset}`);
         crashAt(this.config, 'import.after-db-commit'); // test-only: committed in Postgres, offsets not yet
         if (applied.redelivered > 0) this.log.log({ topic, partition, records: applied.redelivered }, 'redelivered import records skipped (applied before)');
         for (const o of applied.outcomes)

@@ -3,6 +3,8 @@ import { Counter, Gauge, register, type Metric } from 'prom-client';
 
 type Source<T> = () => Promise<T>;
 
+const nameOf = (m: Metric): string => (m as unknown as { name: string }).name;
+
 /**
  * The pipeline's Prometheus metrics, registered once per process (whatever the number of entities)
  * with an `entity` label. Gauges read their sources at scrape time; a source that fails (a
@@ -63,7 +65,12 @@ export class PipelineMetrics implements OnModuleDestroy {
       },
     });
     this.metrics = [this.recordsIn, this.outcomes, this.published, backlog, lag];
-    for (const m of this.metrics) register.registerMetric(m);
+    // The newest app's metrics win (tests start apps one after another; a failed start must not
+    // block the next one with "already registered").
+    for (const m of this.metrics) {
+      if (register.getSingleMetric(nameOf(m))) register.removeSingleMetric(nameOf(m));
+      register.registerMetric(m);
+    }
   }
 
   watchBacklog(entity: string, read: Source<number>): void {
@@ -74,7 +81,8 @@ export class PipelineMetrics implements OnModuleDestroy {
     this.lags.set(entity, read);
   }
 
+  /** Removes what this instance registered (not a newer app's metrics of the same name). */
   onModuleDestroy(): void {
-    for (const m of this.metrics) register.removeSingleMetric((m as unknown as { name: string }).name);
+    for (const m of this.metrics) if (register.getSingleMetric(nameOf(m)) === m) register.removeSingleMetric(nameOf(m));
   }
 }

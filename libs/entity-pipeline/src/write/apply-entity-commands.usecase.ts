@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeOp, ExternalId, Reason, Reference } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
+import { TransientError } from '@stafett/kafka';
 import { appendToOutbox, OutboxBatch, type SqlExecutor } from '@stafett/outbox';
 import { linkKey } from '../database/entity-links';
 import type { EntityStore } from '../database/entity-store';
@@ -52,13 +53,23 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     const { repository, links: entityLinks } = this.store;
     const links = await entityLinks.find(tx, linkKeys);
     const byKey = await repository.findIdsByNaturalKey(tx, [...naturalKeys]);
-    const context = await rules.prepare(tx, commands);
     const refIds = await repository.existingIds(
       tx,
       refs.flatMap((r) => (r.id ? [r.id] : [])),
     );
     const candidates = [...links.values(), ...byKey.values(), ...commands.flatMap((c) => (c.targetId ? [c.targetId] : []))];
     const states = await this.store.load(tx, candidates, true);
+    if (candidates.length > 0) {
+      // The matches were read before the row locks: a transaction that held them may have moved a
+      // key or a link, or deleted the holder. Read them again under the locks; if anything moved,
+      // retry the whole batch (rare: only under concurrent changes of the same entities).
+      const [linksNow, byKeyNow] = [await entityLinks.find(tx, linkKeys), await repository.findIdsByNaturalKey(tx, [...naturalKeys])];
+      if (!sameEntries(links, linksNow) || !sameEntries(byKey, byKeyNow)) {
+        throw new TransientError('MATCH_MOVED', `a concurrent change moved a match of this ${rules.entity} batch; retrying it`);
+      }
+    }
+    // After the locks: what the rules read for the batch (e.g. protected identities) is current.
+    const context = await rules.prepare(tx, commands);
     const loadedLinks = new Map([...states].map(([id, s]) => [id, s.state.externalIds]));
 
     const batch = new BatchView<S>(
@@ -144,7 +155,10 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
 
     const screened = rules.screen?.(c, existing, context);
     if (screened && 'reject' in screened) return reject(...screened.reject);
-    if (screened && existing) return this.remove(c, b, existing, screened.remove.erase);
+    if (screened) {
+      if (existing) return this.remove(c, b, existing, screened.remove.erase);
+      return { outcome: { recordId: c.recordId, outcome: 'UNCHANGED', entityId: null, version: null, reasons: [{ code: ReasonCode.NOT_FOUND, field: null, message: `No such ${rules.entity}; nothing to remove.` }] } };
+    }
 
     if (c.op === 'DELETE' || c.op === 'ERASE') {
       if (!existing) {
@@ -290,6 +304,8 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     out.message(this.encoders.topics.results, c.recordId, (b, p) => this.encoders.result.into(result, b, p), { id: randomUUID() });
   }
 }
+
+const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
 /** The batch's working view of the register: loaded rows plus what earlier commands of the batch did. */
 class BatchView<S extends EntityState> {

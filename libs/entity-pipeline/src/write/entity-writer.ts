@@ -5,7 +5,7 @@ import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import { EntityStore } from '../database/entity-store';
 import { inTransaction } from '@stafett/persistence';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
-import type { EntityRepository, EntityRules, EntityState, Stored } from '../domain/entity-rules.port';
+import type { EntityRepository, EntityRules, EntityState } from '../domain/entity-rules.port';
 import { ApplyEntityCommands } from './apply-entity-commands.usecase';
 import { createEntityEncoders } from './entity-encoders';
 
@@ -107,15 +107,5 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
         return { outcomes: mine, redelivered: b.records.length - fresh[i].length };
       });
     });
-  }
-
-  /** Entities with their links, in their own snapshot (REST reads). */
-  async load(ids: readonly string[]): Promise<Map<string, Stored<S>>> {
-    const client = await this.pool.connect();
-    try {
-      return await this.store.load(client, ids, false);
-    } finally {
-      client.release();
-    }
   }
 }

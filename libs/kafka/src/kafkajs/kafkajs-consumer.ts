@@ -62,11 +62,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     });
     await consumer.connect();
     for (const topic of o.topics) await consumer.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
-    const interval = o.commitIntervalMs;
     await consumer.run({
-      // With an interval, kafkajs commits the resolved offsets itself (after a batch once the interval
-      // has passed, on rebalance, on disconnect); only processed offsets are ever resolved.
-      ...(interval === undefined ? { autoCommit: false } : { autoCommit: true, autoCommitInterval: interval }),
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
       eachBatch: async (payload: EachBatchPayload) => {
@@ -81,7 +78,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
         }
         const last = batch.messages[batch.messages.length - 1].offset;
         payload.resolveOffset(last);
-        if (interval === undefined) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       },
     });
     await joined;
