@@ -1,5 +1,5 @@
-import type { SqlExecutor } from '@stafett/outbox';
-import { quoteIdent, rows } from './sql';
+import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
+import { rows } from './sql';
 
 /**
  * The next import offset per topic partition, kept in the domain's schema and moved in the same

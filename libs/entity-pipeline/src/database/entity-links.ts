@@ -1,6 +1,6 @@
 import type { ExternalId } from '@stafett/contracts';
-import type { SqlExecutor } from '@stafett/outbox';
-import { quoteIdent, rows } from './sql';
+import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
+import { rows } from './sql';
 
 export const linkKey = (system: string, externalId: string): string => `${system}\u0000${externalId}`;
 

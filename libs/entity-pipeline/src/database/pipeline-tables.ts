@@ -1,6 +1,5 @@
-import { dropOutboxSql, outboxTableSql } from '@stafett/outbox';
+import { dropOutboxSql, outboxTableSql, quoteIdent } from '@stafett/outbox';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { quoteIdent } from './sql';
 
 /**
  * The tables the pipeline keeps in each domain's schema beside the domain's own:

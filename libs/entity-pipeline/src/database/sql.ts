@@ -5,8 +5,3 @@ export async function rows<T>(tx: SqlExecutor, sql: string, params: unknown[]): 
   const result = (await tx.query(sql, params)) as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
 }
-
-export function quoteIdent(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`"${name}" is not a plain lower-case identifier`);
-  return `"${name}"`;
-}

@@ -6,10 +6,10 @@
 import { Injectable } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { parseSchema, type ExternalId, type Reason, type Reference } from '@stafett/contracts';
-import type { SqlExecutor } from '@stafett/outbox';
+import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
 import type { EntityRepository, EntityRules, Stored, Validation } from '../domain/entity-rules.port';
 import { entityPipelineMigration } from '../database/pipeline-tables';
-import { quoteIdent, rows } from '../database/sql';
+import { rows } from '../database/sql';
 
 export interface WidgetPayload {
   readonly code: string | null;
