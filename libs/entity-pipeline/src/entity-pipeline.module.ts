@@ -5,7 +5,8 @@ import { TopicNames } from '@stafett/contracts';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from './database/transaction';
-import type { EntityRepository, EntityRules, EntityState } from './domain/entity-rules.port';
+import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
+import { OrganisationTree } from './references/organisation-tree';
 import { EntityImportConsumer, type ImportConsumerOptions } from './import/entity-import.consumer';
 import { PipelineMetrics } from './metrics/pipeline-metrics';
 import { EntityOutboxRelay } from './relay/entity-outbox.relay';
@@ -14,6 +15,9 @@ import { EntityWriter } from './write/entity-writer';
 /** The writer of an entity, for `@Inject(entityWriterToken('person'))`. */
 export const entityWriterToken = (entity: string): string => `stafett.pipeline.${entity}.writer`;
 export const InjectEntityWriter = (entity: string) => Inject(entityWriterToken(entity));
+/** The organisation subtrees of an entity's service (its projection of organisations), for `@InjectOrganisationTree('group')`. */
+export const organisationTreeToken = (entity: string): string => `stafett.pipeline.${entity}.organisation-tree`;
+export const InjectOrganisationTree = (entity: string) => Inject(organisationTreeToken(entity));
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the module wires rules of any entity type */
 type AnyRules = EntityRules<any, any, any, any>;
@@ -30,6 +34,12 @@ export interface EntityPipelineDefinition {
   /** Prepended to every topic name; default: the config's STAFETT_TOPIC_PREFIX. */
   readonly topicPrefix?: string;
   readonly consumer?: ImportConsumerOptions;
+  /**
+   * The other entities whose state topics this service projects into its schema (references to
+   * them resolve there; `organisation` also gives the subtrees of scoped API keys). Needs the
+   * reference tables (`entityReferencesMigration`).
+   */
+  readonly projections?: readonly ProjectedEntity[];
 }
 
 /** One PipelineMetrics per process, shared by every entity's pipeline. */
@@ -87,8 +97,13 @@ export class EntityPipelineModule {
               new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
             ),
         },
+        {
+          provide: organisationTreeToken(entity),
+          inject: [definition.rules, getDataSourceToken()],
+          useFactory: (rules: AnyRules, dataSource: DataSource) => new OrganisationTree(rules.schema, poolOf(dataSource)),
+        },
       ],
-      exports: [writerToken, definition.rules, definition.repository],
+      exports: [writerToken, organisationTreeToken(entity), definition.rules, definition.repository],
     };
   }
 }

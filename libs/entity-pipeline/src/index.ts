@@ -9,6 +9,7 @@ export * from './domain/entity-rules.port';
 export * from './entity-pipeline.module';
 export * from './import/entity-import.consumer';
 export * from './metrics/pipeline-metrics';
+export * from './references/organisation-tree';
 export * from './relay/entity-outbox.relay';
 export * from './write/apply-entity-commands.usecase';
 export * from './write/entity-encoders';

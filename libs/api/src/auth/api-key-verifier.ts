@@ -5,6 +5,8 @@ export interface ApiPrincipal {
   readonly keyId: string;
   readonly name: string;
   readonly roles: readonly ApiRole[];
+  /** The organisation subtree the key is bound to (it sees and changes only that); absent or null: global. */
+  readonly organisationId?: string | null;
 }
 
 /**

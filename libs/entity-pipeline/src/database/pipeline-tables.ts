@@ -56,3 +56,82 @@ export function entityPipelineMigration(schema: string, timestamp: number): new 
   Object.defineProperty(migration, 'name', { value: name });
   return migration;
 }
+
+/**
+ * The tables of cross-entity references, in each domain's schema:
+ * - `known_entity`, `known_link`: this service's projection of other entities' state topics
+ *   (id, version, natural key, organisation type and membership, external-id links), so references
+ *   resolve without reading another service's tables (DESIGN §1);
+ * - `organisation_edge`: parent → child edges of the projected organisations (parent and
+ *   federations), for organisation subtrees (scoped API keys);
+ * - `parked_record`, `parked_reference`: import records waiting for an entity they reference, with
+ *   the keys (`id:…`, `link:…`, `key:…`) whose appearance wakes them, and a deadline after which they
+ *   are rejected with UNKNOWN_REFERENCE.
+ */
+export function referenceTablesSql(schema: string): string[] {
+  const s = quoteIdent(schema);
+  return [
+    `CREATE TABLE ${s}.known_entity (
+      entity text NOT NULL,
+      id uuid NOT NULL,
+      version bigint NOT NULL,
+      natural_key text,
+      type text,
+      organisation_ids uuid[] NOT NULL DEFAULT '{}',
+      PRIMARY KEY (entity, id)
+    )`,
+    `CREATE INDEX ix_known_entity_natural_key ON ${s}.known_entity (entity, natural_key) WHERE natural_key IS NOT NULL`,
+    `CREATE TABLE ${s}.known_link (
+      entity text NOT NULL,
+      system text NOT NULL,
+      external_id text NOT NULL,
+      id uuid NOT NULL,
+      PRIMARY KEY (entity, system, external_id)
+    )`,
+    `CREATE INDEX ix_known_link_id ON ${s}.known_link (entity, id)`,
+    `CREATE TABLE ${s}.organisation_edge (
+      parent_id uuid NOT NULL,
+      child_id uuid NOT NULL,
+      PRIMARY KEY (parent_id, child_id)
+    )`,
+    `CREATE INDEX ix_organisation_edge_child ON ${s}.organisation_edge (child_id)`,
+    `CREATE TABLE ${s}.parked_record (
+      record_id uuid PRIMARY KEY,
+      system text NOT NULL,
+      external_id text NOT NULL,
+      record bytea NOT NULL,
+      parked_at timestamptz NOT NULL,
+      deadline timestamptz NOT NULL,
+      attempts integer NOT NULL DEFAULT 1
+    )`,
+    `CREATE INDEX ix_parked_record_link ON ${s}.parked_record (system, external_id, parked_at)`,
+    `CREATE INDEX ix_parked_record_deadline ON ${s}.parked_record (deadline)`,
+    `CREATE TABLE ${s}.parked_reference (
+      ref_key text NOT NULL,
+      record_id uuid NOT NULL,
+      PRIMARY KEY (ref_key, record_id)
+    )`,
+    `CREATE INDEX ix_parked_reference_record ON ${s}.parked_reference (record_id)`,
+  ];
+}
+
+export function dropReferenceTablesSql(schema: string): string[] {
+  const s = quoteIdent(schema);
+  return ['parked_reference', 'parked_record', 'organisation_edge', 'known_link', 'known_entity'].map((t) => `DROP TABLE ${s}.${t}`);
+}
+
+/** A migration creating the reference tables (projections, parking) in `schema`. */
+export function entityReferencesMigration(schema: string, timestamp: number): new () => MigrationInterface {
+  const name = `CreateEntityReferences${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
+  const migration = class implements MigrationInterface {
+    name = name;
+    async up(runner: QueryRunner): Promise<void> {
+      for (const sql of referenceTablesSql(schema)) await runner.query(sql);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      for (const sql of dropReferenceTablesSql(schema)) await runner.query(sql);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}

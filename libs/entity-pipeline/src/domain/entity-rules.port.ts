@@ -30,6 +30,43 @@ export interface EntityRepository<S extends EntityState> {
   deleteAll(tx: SqlExecutor, ids: readonly string[]): Promise<void>;
 }
 
+/** The entity kinds a service may keep a projection of (their `stafett.<entity>.state.v1` topics). */
+export type ProjectedEntity = 'organisation' | 'person' | 'group' | 'activity';
+
+/** A reference to an entity of another kind (resolved from this service's projection of its state topic). */
+export interface ForeignReference {
+  readonly entity: ProjectedEntity;
+  readonly ref: Reference;
+}
+
+/** What this service knows of an entity of another kind, from its projection of that entity's state topic. */
+export interface KnownEntity {
+  readonly entity: ProjectedEntity;
+  readonly id: string;
+  readonly version: number;
+  /** Organisations: their `type`; others: null. */
+  readonly type: string | null;
+  /** The organisations the entity belongs to (an organisation: its parent and federations; a person: its memberships; a group or activity: its organisation). */
+  readonly organisationIds: readonly string[];
+}
+
+/**
+ * How the rules resolve the references of one payload while validating it. A reference that does
+ * not resolve is answered `undefined`; the rules then refuse the payload with UNKNOWN_REFERENCE
+ * (naming the field), and the pipeline parks an import record refused only for that, retrying it
+ * when the missing entity appears, until a bounded wait ends in the rejection.
+ */
+export interface ReferenceResolver<S> {
+  /** An entity of the same kind (by id, external-id link or natural key), as the batch sees it. */
+  same(ref: Reference): string | undefined;
+  /** An entity of another kind, by id, (system, externalId) or, for persons, personalIdentityNumber. */
+  foreign(entity: ProjectedEntity, ref: Reference): string | undefined;
+  /** The state of a same-kind entity loaded or written in this batch (e.g. a parent in the hierarchy). */
+  state(id: string): S | undefined;
+  /** A foreign entity this batch resolved (its projection facts), by id. */
+  known(entity: ProjectedEntity, id: string): KnownEntity | undefined;
+}
+
 /** What a rule may decide before the generic path runs (e.g. a protected identity is erased). */
 export type Screening = { readonly reject: readonly Reason[] } | { readonly remove: { readonly erase: boolean } } | undefined;
 
@@ -64,16 +101,26 @@ export interface EntityRules<S extends EntityState, P, Patch, C = undefined> {
   naturalKeyOfState(state: S): string | null;
   /** References to entities of the same kind that the payload makes (resolved by the pipeline). */
   references(payload: P | null): readonly Reference[];
+  /** References to entities of other kinds (resolved from the projections named in the pipeline definition). */
+  foreignReferences?(payload: P | null): readonly ForeignReference[];
+  /** The organisations an entity belongs to (organisation-scoped API keys see an entity when one of them is in their subtree). */
+  organisationsOf(state: S): readonly string[];
 
   /** Loads what the rules need for the whole batch, once (e.g. which identities are protected). */
   prepare(tx: SqlExecutor, commands: readonly EntityCommand<P>[]): Promise<C>;
   /** Runs before the generic path: may refuse a command or turn it into a removal. */
   screen?(command: EntityCommand<P>, existing: Stored<S> | undefined, context: C): Screening;
-  validate(payload: P, existing: S | undefined, resolve: (ref: Reference) => string | undefined, context: C): Validation<Patch>;
+  validate(payload: P, existing: S | undefined, refs: ReferenceResolver<S>, context: C): Validation<Patch>;
   applyPatch(id: string, existing: S | undefined, patch: Patch, externalIds: readonly ExternalId[]): S;
   /** Field names (contract order) whose values differ. */
   changedFields(before: S | undefined, after: S): string[];
   toContract(state: S): unknown;
   /** Writes what the rules decided beyond the entities (e.g. newly protected identities). */
   finish?(tx: SqlExecutor, context: C): Promise<void>;
+  /**
+   * Entities of another kind were deleted or erased (tombstones on their state topic): the commands
+   * that follow for this entity (e.g. a group's members without the erased person), applied in the
+   * projection's transaction with source system `stafett`. Read the affected rows through `tx`.
+   */
+  onForeignRemoved?(tx: SqlExecutor, entity: ProjectedEntity, ids: readonly string[]): Promise<EntityCommand<P>[]>;
 }

@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { parseSchema, type ExternalId, type Reason, type Reference } from '@stafett/contracts';
 import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
-import type { EntityRepository, EntityRules, Stored, Validation } from '../domain/entity-rules.port';
+import type { EntityRepository, EntityRules, ReferenceResolver, Stored, Validation } from '../domain/entity-rules.port';
 import { entityPipelineMigration } from '../database/pipeline-tables';
 import { rows } from '../database/sql';
 
@@ -240,10 +240,13 @@ export function widgetRules(schema: string): new () => EntityRules<WidgetState, 
     references(payload: WidgetPayload | null): readonly Reference[] {
       return payload?.parent ? [payload.parent] : [];
     }
+    organisationsOf(): readonly string[] {
+      return [];
+    }
     async prepare(): Promise<undefined> {
       return undefined;
     }
-    validate(payload: WidgetPayload, existing: WidgetState | undefined, resolve: (ref: Reference) => string | undefined): Validation<WidgetPatch> {
+    validate(payload: WidgetPayload, existing: WidgetState | undefined, refs: ReferenceResolver<WidgetState>): Validation<WidgetPatch> {
       const errors: Reason[] = [];
       const patch: WidgetPatch = {};
       if (payload.code !== null) {
@@ -253,7 +256,7 @@ export function widgetRules(schema: string): new () => EntityRules<WidgetState, 
       if (payload.name !== null) patch.name = payload.name;
       else if (!existing) errors.push({ code: 'REQUIRED', field: 'name', message: 'A new widget needs a name.' });
       if (payload.parent) {
-        const id = resolve(payload.parent);
+        const id = refs.same(payload.parent);
         if (id) patch.parentId = id;
         else errors.push({ code: 'UNKNOWN_REFERENCE', field: 'parent', message: 'No such widget.' });
       }

@@ -6,7 +6,7 @@ import { appendToOutbox, OutboxBatch, type SqlExecutor } from '@stafett/outbox';
 import { linkKey } from '../database/entity-links';
 import type { EntityStore } from '../database/entity-store';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
-import type { EntityRules, EntityState, Stored } from '../domain/entity-rules.port';
+import type { EntityRules, EntityState, ReferenceResolver, Stored } from '../domain/entity-rules.port';
 import type { EntityEncoders } from './entity-encoders';
 
 interface Change<S> {
@@ -187,7 +187,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         message: 'An UPSERT needs a payload.',
       });
 
-    const validated = rules.validate(c.payload, existing?.state, (ref) => b.resolve(ref), context);
+    const validated = rules.validate(c.payload, existing?.state, b.resolver, context);
     if (validated.errors) return reject(...validated.errors);
 
     const id = existing?.state.id ?? randomUUID();
@@ -320,6 +320,14 @@ class BatchView<S extends EntityState> {
     private readonly keyOfRef: (ref: Reference) => string | undefined,
     private readonly keyOf: (state: S) => string | null,
   ) {}
+
+  /** What the rules resolve references with (one object per batch). */
+  readonly resolver: ReferenceResolver<S> = {
+    same: (ref) => this.resolve(ref),
+    foreign: () => undefined,
+    state: (id) => (this.deleted.has(id) ? undefined : this.states.get(id)?.state),
+    known: () => undefined,
+  };
 
   resolve(ref: Reference): string | undefined {
     if (ref.id) return (this.states.has(ref.id) || this.knownIds.has(ref.id)) && !this.deleted.has(ref.id) ? ref.id : undefined;

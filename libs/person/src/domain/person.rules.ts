@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { contractType, entityContracts, type ExternalId, type PersonImportPayload, type Reference } from '@stafett/contracts';
 import { parsePersonalIdentityNumber, ReasonCode } from '@stafett/domain';
-import type { EntityCommand, EntityRules, Screening, Stored, Validation } from '@stafett/entity-pipeline';
+import type { EntityCommand, EntityRules, ReferenceResolver, Screening, Stored, Validation } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
 import { PersonRepository } from '../database/person.repository';
 import { applyPatch, changedFields, toContract, type PersonPatch, type PersonState } from './person.model';
@@ -187,14 +187,14 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
     return undefined;
   }
 
-  validate(payload: PersonImportPayload, existing: PersonState | undefined, resolve: (ref: Reference) => string | undefined): Validation<PersonPatch> {
+  validate(payload: PersonImportPayload, existing: PersonState | undefined, refs: ReferenceResolver<PersonState>): Validation<PersonPatch> {
     const validated = validatePersonPayload(payload, existing);
     if (validated.errors.length > 0) return { errors: validated.errors };
     const patch = { ...validated.patch };
     if (validated.guardianRefs) {
       const guardians: { personId: string }[] = [];
       for (const [i, ref] of validated.guardianRefs.entries()) {
-        const id = resolve(ref);
+        const id = refs.same(ref);
         if (!id)
           return {
             errors: [
@@ -210,6 +210,10 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
       patch.guardians = guardians;
     }
     return { patch };
+  }
+
+  organisationsOf(state: PersonState): readonly string[] {
+    return state.memberships.map((m) => m.organisationId);
   }
 
   applyPatch(id: string, existing: PersonState | undefined, patch: PersonPatch, externalIds: readonly ExternalId[]): PersonState {
