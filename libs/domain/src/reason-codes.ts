@@ -25,6 +25,13 @@ export const ReasonCode = {
   NOT_FOUND: 'NOT_FOUND',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
   DEAD_LETTERED: 'DEAD_LETTERED',
+  // Activities
+  INVALID_TIME_RANGE: 'INVALID_TIME_RANGE',
+  TOO_LONG_DURATION: 'TOO_LONG_DURATION',
+  INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  DUPLICATE_PARTICIPANT: 'DUPLICATE_PARTICIPANT',
+  ATTENDANCE_NOT_POSSIBLE: 'ATTENDANCE_NOT_POSSIBLE',
+  GROUP_OF_OTHER_ORGANISATION: 'GROUP_OF_OTHER_ORGANISATION',
 } as const;
 
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];

@@ -1,0 +1,2 @@
+export * from './activity-test-app';
+export * from './activity-topics.harness';
