@@ -9,6 +9,9 @@ import {
   type ActivityChanged,
   type ActivityImportPayload,
   type ActivityImportRecord,
+  type Group,
+  type Organisation,
+  type Person,
   type ImportResult,
 } from '@stafett/contracts';
 import { AvroSerde, HttpSchemaRegistryClient, KafkajsClient, provisionTopics, type ConsumedMessage, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
@@ -25,6 +28,7 @@ export class ActivityTopicsHarness {
   readonly raw: ConsumedMessage[] = [];
   private readonly consumers: KafkaConsumerPort[] = [];
   private producer: KafkaProducerPort | undefined;
+  private readonly versions = new Map<string, number>();
 
   constructor(prefix: string) {
     this.names = new TopicNames(prefix);
@@ -77,6 +81,19 @@ export class ActivityTopicsHarness {
     }));
     await this.producer.send(records.map((r) => ({ topic, key: `${system}:${r.externalId}`, value: encode(r) })));
     return records;
+  }
+
+  /**
+   * Publishes another entity's state (or its tombstone) on its state topic, as its service's relay
+   * would: what the activity service's projections read. Versions count per id.
+   */
+  async publishState(entity: 'organisation' | 'person' | 'group', id: string, value: Organisation | Person | Group | null): Promise<void> {
+    this.producer ??= await this.client.producer();
+    const topic = this.names.state(entity);
+    const version = (this.versions.get(id) ?? 0) + 1;
+    this.versions.set(id, version);
+    const encoded = value === null ? null : (await this.serde.encoderFor<typeof value>(topic, contractType(entityContracts(entity).state)))(value);
+    await this.producer.send([{ topic, key: id, value: encoded, headers: { id: randomUUID(), 'stafett.entity.version': String(version) } }]);
   }
 
   /** Waits until every given record has its result, and returns them by record id. */

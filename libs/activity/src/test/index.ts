@@ -1,2 +1,3 @@
+export * from './activity-factory';
 export * from './activity-test-app';
 export * from './activity-topics.harness';
