@@ -149,6 +149,11 @@ describe(validateActivityPayload.name, () => {
       expect(validate({ status: to }, stored({ status: from })).errors).toMatchObject([{ code: 'INVALID_STATUS_TRANSITION', field: 'status' }]);
     });
 
+    it('should refuse only the transition when a HELD activity with attendance is cancelled', () => {
+      const held = stored({ status: 'HELD', participants: [{ personId: ANNA, role: 'LEADER', attended: true }] });
+      expect(validate({ status: 'CANCELLED' }, held).errors).toMatchObject([{ code: 'INVALID_STATUS_TRANSITION', field: 'status' }]);
+    });
+
     it('should take a final status repeated (an import sent twice)', () => {
       expect(validate({ status: 'HELD', title: 'Ny titel' }, stored({ status: 'HELD' })).patch).toEqual({ status: 'HELD', title: 'Ny titel' });
     });

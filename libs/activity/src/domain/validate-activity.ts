@@ -151,7 +151,9 @@ export function validateActivityPayload(
     if (existing && patch.status !== undefined && patch.status !== existing.status && existing.status !== 'PLANNED') {
       errors.push(reason(ReasonCode.INVALID_STATUS_TRANSITION, 'status', `A ${existing.status} activity is final; only a PLANNED one becomes HELD or CANCELLED.`));
     }
-    if (patch.participants !== undefined || patch.status !== undefined || patch.startsAt !== undefined) {
+    // Attendance is judged against a status that can stand: after a refused transition it would only repeat the refusal.
+    const transitionRefused = errors.some((e) => e.code === ReasonCode.INVALID_STATUS_TRANSITION);
+    if (!transitionRefused && (patch.participants !== undefined || patch.status !== undefined || patch.startsAt !== undefined)) {
       const started = Date.parse(merged.startsAt) <= options.now;
       const attendable = merged.status === 'HELD' || (merged.status === 'PLANNED' && started);
       if (!attendable) {

@@ -33,7 +33,13 @@ describe(`${ActivitiesController.name} with an organisation-scoped key`, () => {
     patch: (url: string) => request(app.getHttpServer()).patch(url).set('Authorization', `Bearer ${key}`),
     delete: (url: string) => request(app.getHttpServer()).delete(url).set('Authorization', `Bearer ${key}`),
   });
-  const activityOf = (organisationId: string, startsAt: string) => ({ organisationId, type: 'TRAINING', title: 'Träning', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+  const activityOf = (organisationId: string, startsAt: string) => ({
+    organisationId,
+    type: 'TRAINING',
+    title: 'Träning',
+    startsAt,
+    endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString(),
+  });
   let ofA: string;
   let ofSection: string;
   let ofB: string;
@@ -51,7 +57,10 @@ describe(`${ActivitiesController.name} with an organisation-scoped key`, () => {
     ofA = (await admin.post('/v1/activities').send(activityOf(clubA.id, '2031-01-01T10:00:00Z')).expect(201)).body.id;
     ofSection = (await admin.post('/v1/activities').send(activityOf(sectionA.id, '2031-01-02T10:00:00Z')).expect(201)).body.id;
     ofB = (await admin.post('/v1/activities').send(activityOf(clubB.id, '2031-01-03T10:00:00Z')).expect(201)).body.id;
-    const created = await admin.post('/v1/api-keys').send({ name: 'klubb-a', roles: ['read', 'import'], organisationId: clubA.id }).expect(201);
+    const created = await admin
+      .post('/v1/api-keys')
+      .send({ name: 'klubb-a', roles: ['read', 'import'], organisationId: clubA.id })
+      .expect(201);
     clubKey = created.body.key;
   }, 120_000);
 
