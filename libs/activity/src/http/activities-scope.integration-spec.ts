@@ -79,7 +79,7 @@ describe(`${ActivitiesController.name} with an organisation-scoped key`, () => {
 
   it("should list only its subtree's activities, even when asked for another club", async () => {
     const all = await as(clubKey).get('/v1/activities?from=2031-01-01T00:00:00Z&to=2032-01-01T00:00:00Z').expect(200);
-    expect(all.body.items.map((a: { id: string }) => a.id)).toEqual([ofA, ofSection]);
+    expect((all.body as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([ofA, ofSection]);
     const asked = await as(clubKey).get(`/v1/activities?organisationId=${clubB.id}`).expect(200);
     expect(asked.body.items).toEqual([]);
   });

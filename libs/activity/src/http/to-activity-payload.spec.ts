@@ -29,7 +29,7 @@ describe(toActivityPayload.name, () => {
   });
 
   it('should clear with null in a PATCH, under the payload names', () => {
-    expect(toActivityPayload({ groupId: null, participants: null, sport: null, title: null }, true)).toEqual({ clearFields: ['group', 'title', 'sport', 'participants'] });
+    expect(toActivityPayload({ groupId: null, participants: null, sport: null }, true)).toEqual({ clearFields: ['group', 'sport', 'participants'] });
   });
 });
 
