@@ -112,7 +112,8 @@ export class ActivityRules implements EntityRules<ActivityState, ActivityImportP
     });
     if (entity === 'person') {
       const removed = new Set(ids);
-      const activities = await this.repository.load(tx, await this.repository.idsByParticipant(tx, ids), { lock: false });
+      // Locked (in id order) until the projection's transaction applies the commands: a write in between would be lost.
+      const activities = await this.repository.load(tx, await this.repository.idsByParticipant(tx, ids), { lock: true });
       return [...activities.values()].map(({ state }) =>
         command(state.id, {
           participants: state.participants.filter((p) => !removed.has(p.personId)).map((p) => ({ person: { id: p.personId }, role: p.role, attended: p.attended })),
