@@ -1,0 +1,166 @@
+import type { Pool } from 'pg';
+import type { EntityName, OrganisationChanged } from '@stafett/contracts';
+import { rows } from '@stafett/entity-pipeline';
+import type { SqlExecutor } from '@stafett/outbox';
+import { isErasure, organisationEdgesOf, toChangeRow, type AnyChanged, type ChangeRow, type Json } from '../domain/change-row';
+
+/**
+ * Appends are serialised by this transaction-level advisory lock, taken before the first seq is
+ * drawn and held to the commit: seqs then become visible in order, so a reader that has seen seq n
+ * has seen every committed seq below it, and a cursor never skips a change committed late (which two
+ * appenders drawing seqs concurrently, e.g. two instances, would allow).
+ */
+const APPEND_LOCK = 0x5374_6166; // "Staf"
+
+/** One page of the log: the rows, and the seq a client continues after. */
+export interface ChangePage {
+  /** Oldest first, each with the entity type of its events topic. */
+  readonly changes: { entity: EntityName; event: Json }[];
+  /** The last seq this page covers (its last row, or the last row scanned); undefined when nothing was after the cursor. */
+  readonly last: bigint | undefined;
+}
+
+export interface PageQuery {
+  /** Rows with a seq above this. */
+  readonly after: bigint;
+  readonly entity?: EntityName;
+  readonly limit: number;
+  /** Only rows whose organisations intersect these (an organisation-scoped key's subtree). */
+  readonly organisationIds?: readonly string[];
+  /** With `organisationIds`: rows looked at per request at most (the page then ends where the scan did). */
+  readonly scanLimit?: number;
+}
+
+/** The SQL of `changes.change` and `changes.organisation_edge`; every method runs on the executor given (a transaction) or the pool. */
+export class ChangeLogStore {
+  constructor(private readonly pool: Pool) {}
+
+  /** Takes the append lock for the rest of the caller's transaction. */
+  async lockAppends(tx: SqlExecutor): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  }
+
+  /**
+   * Appends the events of one entity type in order. An erasure (DELETE with `before: null`) first
+   * deletes the entity's earlier rows (those of this batch are never written), and is itself kept
+   * with the organisations of the rows it removed, so a scoped client learns of it too. Organisation
+   * events move `organisation_edge`. Returns the number of rows appended.
+   */
+  async append(tx: SqlExecutor, entity: EntityName, events: readonly AnyChanged[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const appended: { row: ChangeRow; erasure: boolean }[] = [];
+    for (const event of events) {
+      const row = toChangeRow(entity, event);
+      if (isErasure(event)) {
+        // Earlier events of the entity in this batch go with the stored ones; they leave their organisations to the erasure.
+        const orgs = new Set<string>();
+        for (let i = appended.length - 1; i >= 0; i--) {
+          if (appended[i].row.entityId !== row.entityId) continue;
+          appended[i].row.organisationIds.forEach((o) => orgs.add(o));
+          appended.splice(i, 1);
+        }
+        for (const o of await this.erase(tx, entity, row.entityId)) orgs.add(o);
+        appended.push({ row: { ...row, organisationIds: [...orgs] }, erasure: true });
+      } else appended.push({ row, erasure: false });
+    }
+    const r = appended.map((a) => a.row);
+    await tx.query(
+      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, event, organisation_ids)
+       SELECT $1, u.entity_id, u.version, u.op, u.occurred_at, u.event, ARRAY(SELECT json_array_elements_text(u.orgs)::uuid)
+         FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::json[], $7::json[]) WITH ORDINALITY AS u(entity_id, version, op, occurred_at, event, orgs, ord)
+        ORDER BY u.ord`,
+      [
+        entity,
+        r.map((x) => x.entityId),
+        r.map((x) => String(x.version)),
+        r.map((x) => x.op),
+        r.map((x) => x.occurredAt.toISOString()),
+        r.map((x) => JSON.stringify(x.event)),
+        r.map((x) => JSON.stringify(x.organisationIds)),
+      ],
+    );
+    if (entity === 'organisation') await this.moveEdges(tx, events as readonly OrganisationChanged[]);
+    return r.length;
+  }
+
+  /** Deletes an entity's rows; returns the organisations they named. */
+  private async erase(tx: SqlExecutor, entity: EntityName, entityId: string): Promise<string[]> {
+    const found = await rows<{ id: string }>(
+      tx,
+      `WITH gone AS (DELETE FROM changes.change WHERE entity_id = $1 AND entity = $2 RETURNING organisation_ids)
+       SELECT DISTINCT unnest(organisation_ids)::text AS id FROM gone`,
+      [entityId, entity],
+    );
+    return found.map((f) => f.id);
+  }
+
+  /** Each organisation of the batch: its edges as its last event there says (none after a DELETE, which also removes the edges below it). */
+  private async moveEdges(tx: SqlExecutor, events: readonly OrganisationChanged[]): Promise<void> {
+    const last = new Map<string, OrganisationChanged>();
+    for (const e of events) last.set(e.entityId.toLowerCase(), e);
+    const ids = [...last.keys()];
+    const deleted = [...last.entries()].filter(([, e]) => e.op === 'DELETE').map(([id]) => id);
+    const edges = [...last.values()].flatMap(organisationEdgesOf);
+    await tx.query(`DELETE FROM changes.organisation_edge WHERE child_id = ANY($1::uuid[])`, [ids]);
+    if (deleted.length > 0) await tx.query(`DELETE FROM changes.organisation_edge WHERE parent_id = ANY($1::uuid[])`, [deleted]);
+    if (edges.length > 0) {
+      await tx.query(`INSERT INTO changes.organisation_edge (parent_id, child_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+        edges.map((e) => e.parentId),
+        edges.map((e) => e.childId),
+      ]);
+    }
+  }
+
+  /**
+   * Rows after a seq, oldest first. Unscoped: the primary key (or `(entity, seq)`) read in order,
+   * `limit` rows. Scoped: the next `scanLimit` rows in seq order are looked at and those in the
+   * subtree returned, so a request costs the same whether the key's organisations are busy or quiet;
+   * the page ends at its last row when full, else where the scan ended.
+   */
+  async page(query: PageQuery, db: SqlExecutor = this.pool): Promise<ChangePage> {
+    const params: unknown[] = [query.after.toString(), query.limit];
+    const byEntity = query.entity === undefined ? '' : `AND entity = $${params.push(query.entity)}`;
+    if (query.organisationIds === undefined) {
+      const found = await rows<{ seq: string; entity: EntityName; event: Json }>(
+        db,
+        `SELECT seq, entity, event FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT $2`,
+        params,
+      );
+      return { changes: found.map((f) => ({ entity: f.entity, event: f.event })), last: found.length > 0 ? BigInt(found[found.length - 1].seq) : undefined };
+    }
+    const orgs = `$${params.push(query.organisationIds)}::uuid[]`;
+    const scan = `$${params.push(query.scanLimit ?? 10_000)}`;
+    const found = await rows<{ scanned_to: string | null; full: boolean; seq: string | null; entity: EntityName; event: Json }>(
+      db,
+      `WITH scanned AS MATERIALIZED (
+         SELECT seq, organisation_ids && ${orgs} AS visible FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT ${scan}
+       ), picked AS MATERIALIZED (
+         SELECT seq FROM scanned WHERE visible ORDER BY seq LIMIT $2
+       )
+       SELECT s.scanned_to, s.full, c.seq, c.entity, c.event
+         FROM (SELECT max(seq) AS scanned_to, (SELECT count(*) FROM picked) = $2 AS full FROM scanned) s
+         LEFT JOIN (picked p JOIN changes.change c ON c.seq = p.seq) ON true
+        ORDER BY c.seq`,
+      params,
+    );
+    const hits = found.filter((f) => f.seq !== null);
+    const head = found[0];
+    if (!head || head.scanned_to === null) return { changes: [], last: undefined };
+    const last = head.full ? BigInt(hits[hits.length - 1].seq!) : BigInt(head.scanned_to);
+    return { changes: hits.map((h) => ({ entity: h.entity, event: h.event })), last };
+  }
+
+  /** Deletes up to `batch` rows that occurred before `cutoff`, oldest first; returns how many. */
+  async deleteBefore(cutoff: Date, batch: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM changes.change WHERE seq = ANY (ARRAY(SELECT seq FROM changes.change WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2))`,
+      [cutoff.toISOString(), batch],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Frees the deleted rows' space for new ones (autovacuum may be off); never waits for the lock that shrinking the file takes. */
+  async vacuum(): Promise<void> {
+    await this.pool.query('VACUUM (TRUNCATE false) changes.change');
+  }
+}
