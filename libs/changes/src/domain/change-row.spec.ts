@@ -1,4 +1,4 @@
-import type { GroupChanged, OrganisationChanged, PersonChanged } from '@stafett/contracts';
+import type { GroupChanged, Organisation, OrganisationChanged, PersonChanged } from '@stafett/contracts';
 import { isErasure, organisationEdgesOf, organisationIdsOf, toChangeRow } from './change-row';
 
 const CLUB = '3f1c8b1e-0000-4000-8000-000000000001';
@@ -33,7 +33,7 @@ const person = (memberships: string[]): PersonChanged['after'] => ({
   externalIds: [],
 });
 
-const club = {
+const club: Organisation = {
   id: CLUB,
   type: 'CLUB',
   name: 'IK Stafett',
@@ -46,7 +46,7 @@ const club = {
   address: null,
   status: 'ACTIVE',
   externalIds: [],
-} as const;
+};
 
 describe(toChangeRow.name, () => {
   it('should write the envelope as the REST API writes JSON: dates YYYY-MM-DD, instants ISO 8601 UTC, in the contract order', () => {
