@@ -12,6 +12,9 @@ import { isErasure, organisationEdgesOf, toChangeRow, type AnyChanged, type Chan
  */
 const APPEND_LOCK = 0x5374_6166; // "Staf"
 
+/** Seqs a filtered request looks at, at most, to find its page. */
+export const DEFAULT_SCAN = 10_000;
+
 /** One page of the log: the rows, and the seq a client continues after. */
 export interface ChangePage {
   /** Oldest first, each with the entity type of its events topic. */
@@ -27,7 +30,7 @@ export interface PageQuery {
   readonly limit: number;
   /** Only rows whose organisations intersect these (an organisation-scoped key's subtree). */
   readonly organisationIds?: readonly string[];
-  /** With `organisationIds`: rows looked at per request at most (the page then ends where the scan did). */
+  /** Seqs looked at per request at most (the page then ends where the scan did); default `limit` unfiltered, 10,000 filtered. */
   readonly scanLimit?: number;
 }
 
@@ -112,28 +115,26 @@ export class ChangeLogStore {
   }
 
   /**
-   * Rows after a seq, oldest first. Unscoped: the primary key (or `(entity, seq)`) read in order,
-   * `limit` rows. Scoped: the next `scanLimit` rows in seq order are looked at and those in the
-   * subtree returned, so a request costs the same whether the key's organisations are busy or quiet;
-   * the page ends at its last row when full, else where the scan ended.
+   * Rows after a seq, oldest first, looking at one window of seqs: from the first row after the
+   * cursor (of the entity, when filtered), `scanLimit` seqs on (default: `limit` unfiltered, 10,000
+   * filtered). The rows of the window that pass the filters (entity, organisations) make the page, at
+   * most `limit`; the page ends at its last row when it is full, else at the last row of the window,
+   * so the next request goes on from there. Every request costs one bounded range of the primary key,
+   * however busy or quiet the key's organisations are and whatever the table's statistics say (an
+   * unANALYZEd table made a `LIMIT n` over `seq > $1` a sequential scan and sort of the whole log).
    */
   async page(query: PageQuery, db: SqlExecutor = this.pool): Promise<ChangePage> {
-    const params: unknown[] = [query.after.toString(), query.limit];
+    const filtered = query.entity !== undefined || query.organisationIds !== undefined;
+    const params: unknown[] = [query.after.toString(), query.limit, query.scanLimit ?? (filtered ? DEFAULT_SCAN : query.limit)];
     const byEntity = query.entity === undefined ? '' : `AND entity = $${params.push(query.entity)}`;
-    if (query.organisationIds === undefined) {
-      const found = await rows<{ seq: string; entity: EntityName; event: Json }>(
-        db,
-        `SELECT seq, entity, event FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT $2`,
-        params,
-      );
-      return { changes: found.map((f) => ({ entity: f.entity, event: f.event })), last: found.length > 0 ? BigInt(found[found.length - 1].seq) : undefined };
-    }
-    const orgs = `$${params.push(query.organisationIds)}::uuid[]`;
-    const scan = `$${params.push(query.scanLimit ?? 10_000)}`;
+    const visible = query.organisationIds === undefined ? 'true' : `organisation_ids && $${params.push(query.organisationIds)}::uuid[]`;
     const found = await rows<{ scanned_to: string | null; full: boolean; seq: string | null; entity: EntityName; event: Json }>(
       db,
-      `WITH scanned AS MATERIALIZED (
-         SELECT seq, organisation_ids && ${orgs} AS visible FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT ${scan}
+      `WITH first AS MATERIALIZED (
+         SELECT seq FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT 1
+       ), scanned AS MATERIALIZED (
+         SELECT seq, ${visible} AS visible FROM changes.change
+          WHERE seq >= (SELECT seq FROM first) AND seq < (SELECT seq FROM first) + $3 ${byEntity}
        ), picked AS MATERIALIZED (
          SELECT seq FROM scanned WHERE visible ORDER BY seq LIMIT $2
        )

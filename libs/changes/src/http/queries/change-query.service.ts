@@ -21,9 +21,6 @@ const isPosition = (v: unknown): v is { seq: string } =>
 /** The cursor of a position in the log: base64url of `{"seq":"<n>"}` (opaque to clients). */
 export const cursorOf = (seq: bigint): string => encodeCursor({ seq: seq.toString() });
 
-/** Rows a scoped request looks at, at most, to find its page. */
-export const SCOPED_SCAN_LIMIT = 10_000;
-
 export interface ChangesRequest {
   readonly entity?: EntityName;
   readonly since?: string;
@@ -55,7 +52,7 @@ export class ChangeQueryService {
       after,
       limit: request.limit ?? DEFAULT_CHANGES_PAGE,
       ...(request.entity === undefined ? {} : { entity: request.entity }),
-      ...(organisationIds === undefined ? {} : { organisationIds, scanLimit: SCOPED_SCAN_LIMIT }),
+      ...(organisationIds === undefined ? {} : { organisationIds }),
     });
     return {
       changes: page.changes.map((c) => ({ entity: c.entity, ...(c.event as object) }) as ChangeEventDto),
