@@ -26,7 +26,7 @@ export class ChangeRetention {
 
   begin(): void {
     this.stopping = false;
-    this.schedule(5_000);
+    this.schedule(Math.min(5_000, this.settings.retentionIntervalMs));
   }
 
   async end(): Promise<void> {
