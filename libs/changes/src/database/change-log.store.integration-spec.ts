@@ -89,6 +89,29 @@ describe(ChangeLogStore.name, () => {
     expect((await pool.query('SELECT 1 FROM changes.organisation_edge WHERE parent_id = $1 OR child_id = $1', [otherDistrict])).rowCount).toBe(0);
   });
 
+  it('should let no append draw seqs while another is uncommitted, so a reader never passes a seq that commits later', async () => {
+    const club = randomUUID();
+    const first = await pool.connect();
+    try {
+      await first.query('BEGIN');
+      await store.lockAppends(first);
+      await store.append(first, 'person', [personChanged(person(randomUUID(), [club]))]);
+      let secondDone = false;
+      const second = append('person', [personChanged(person(randomUUID(), [club]))]).then(() => (secondDone = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // Without the lock the second would have committed seq 2 here, and a reader at seq 2 would never see seq 1.
+      expect(secondDone).toBe(false);
+      expect(await store.page({ after: 0n, limit: 10 })).toEqual({ changes: [], last: undefined });
+      await first.query('COMMIT');
+      await second;
+    } finally {
+      first.release();
+    }
+    const page = await store.page({ after: 0n, limit: 10 });
+    expect(page.last).toBe(2n);
+    expect(page.changes).toHaveLength(2);
+  });
+
   describe('a scoped page', () => {
     const mine = randomUUID();
     const theirs = randomUUID();
