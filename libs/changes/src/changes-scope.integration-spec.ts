@@ -1,6 +1,6 @@
 /**
  * GET /v1/changes with organisation-scoped API keys: a key bound to an organisation sees only the
- * changes of its subtree, which the change log learns from the organisation events themselves.
+ * changes of its subtree, which the change log projects from the organisation state topic.
  * (The keys' binding, `organisationId` on POST /v1/api-keys, is another change: the HTTP half of this
  * file passes once both are on main; the first half checks the same scoping below the key guard.)
  */
@@ -31,6 +31,9 @@ describe('GET /v1/changes with organisation-scoped keys', () => {
   const clubA = randomUUID();
   const section = randomUUID();
   const clubB = randomUUID();
+  // Last changed long ago: its events have expired from the events topic, its state is kept (compacted).
+  const quietClub = randomUUID();
+  const inQuiet = randomUUID();
   const inA = randomUUID();
   const inSection = randomUUID();
   const inB = randomUUID();
@@ -39,7 +42,7 @@ describe('GET /v1/changes with organisation-scoped keys', () => {
   const groupB = randomUUID();
   const activityA = randomUUID();
   const activityB = randomUUID();
-  const everything = [federation, district, clubA, section, clubB, inA, inSection, inB, inBoth, groupA, groupB, activityA, activityB];
+  const everything = [federation, district, clubA, section, clubB, inA, inSection, inB, inBoth, inQuiet, groupA, groupB, activityA, activityB];
 
   const ids = (changes: readonly Change[]) => changes.map((c) => c.entityId).sort();
 
@@ -76,14 +79,16 @@ describe('GET /v1/changes with organisation-scoped keys', () => {
     database = await ownTestDatabase('changes_scope');
     await topics.provision();
     app = await createChangesTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: adminKey, DATABASE_URL: database.url }));
-    await topics.publish('organisation', [
+    await topics.publishOrganisations([
       organisationChanged(organisation(federation, { type: 'FEDERATION' })),
       organisationChanged(organisation(district, { type: 'DISTRICT', parentId: federation })),
       organisationChanged(organisation(clubA, { parentId: district })),
       organisationChanged(organisation(section, { type: 'SECTION', parentId: clubA })),
       organisationChanged(organisation(clubB, { parentId: district })),
     ]);
+    await topics.publishStates([{ id: quietClub, state: organisation(quietClub, { parentId: district }) }]);
     await topics.publish('person', [
+      personChanged(person(inQuiet, [quietClub])),
       personChanged(person(inA, [clubA])),
       personChanged(person(inSection, [section])),
       personChanged(person(inB, [clubB])),
@@ -93,6 +98,8 @@ describe('GET /v1/changes with organisation-scoped keys', () => {
     await topics.publish('activity', [activityChanged(activityA, clubA), activityChanged(activityB, clubB)]);
     const rows = async () => Number((await app.get(DataSource).query<{ n: string }[]>('SELECT count(*) AS n FROM changes.change'))[0].n);
     await waitFor('every change in the log', async () => ((await rows()) === everything.length ? true : undefined), 60_000);
+    const edges = async () => Number((await app.get(DataSource).query<{ n: string }[]>('SELECT count(*) AS n FROM changes.organisation_edge'))[0].n);
+    await waitFor('the organisation tree', async () => ((await edges()) === 5 ? true : undefined), 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -106,7 +113,7 @@ describe('GET /v1/changes with organisation-scoped keys', () => {
       expect(ids(await pageAsScope(clubA))).toEqual([clubA, section, inA, inSection, inBoth, groupA, activityA].sort());
     });
 
-    it("should give a district's scope its clubs and everything in them, not the federation above", async () => {
+    it("should give a district's scope its clubs and everything in them (also in a club with no change kept), not the federation above", async () => {
       expect(ids(await pageAsScope(district))).toEqual(everything.filter((id) => id !== federation).sort());
     });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { contractType, entityContracts, topicDefinitions, type EntityName } from '@stafett/contracts';
+import { contractType, entityContracts, topicDefinitions, type EntityName, type Organisation } from '@stafett/contracts';
 import { ConsumerOffsets, partitionKey } from '@stafett/entity-pipeline';
 import {
   AvroSerde,
@@ -8,6 +8,7 @@ import {
   PermanentError,
   provisionTopics,
   RetryingStart,
+  type BatchContext,
   type ConsumedMessage,
   type FailedMessage,
   type KafkaClientPort,
@@ -26,6 +27,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `changes.change`, in one transaction per partition batch that also moves the partition's offset
  * in `changes.consumer_offset`: a redelivered event (a crash before the Kafka commit, a group reset)
  * is recognised by its offset and never appended twice. Undecodable events go to the DLQ first.
+ * Also projects `stafett.organisation.state.v1` into `changes.organisation_edge` (the subtrees of
+ * organisation-scoped keys), the same way.
  */
 @Injectable()
 export class ChangeLogConsumer {
@@ -45,8 +48,13 @@ export class ChangeLogConsumer {
     this.entityOfTopic = new Map(settings.entities.map((e) => [settings.topics.events(e), e]));
   }
 
+  /** The organisation state topic: the organisation tree of scoped keys is projected from it. */
+  get organisationStateTopic(): string {
+    return this.settings.topics.state('organisation');
+  }
+
   get topics(): string[] {
-    return [...this.entityOfTopic.keys()];
+    return [...this.entityOfTopic.keys(), this.organisationStateTopic];
   }
 
   /** Starts in the background, retrying while Kafka or the registry is away. */
@@ -73,6 +81,12 @@ export class ChangeLogConsumer {
       maxBatchSize: 2_000,
       handler: async (messages, context) => {
         const { topic, partition } = messages[0];
+        if (topic === this.organisationStateTopic) {
+          const { decoded, failed } = await this.decodeStates(messages);
+          await this.deadLetterOnce(deadLettered, topic, partition, failed, context);
+          await this.projectBatch(topic, partition, decoded, messages[messages.length - 1]);
+          return;
+        }
         const entity = this.entityOfTopic.get(topic);
         if (!entity) throw new PermanentError('UNKNOWN_TOPIC', `not an events topic of the change log: ${topic}`);
         const { decoded, failed } = await this.serde.decodeBatch<AnyChanged>(messages, contractType(entityContracts(entity).changed));
@@ -81,19 +95,61 @@ export class ChangeLogConsumer {
           ...failed,
           ...decoded.filter((d) => !UUID.test(d.value.entityId)).map((d) => ({ message: d.message, error: new PermanentError('INVALID_ENTITY_ID', 'entityId is not a uuid') })),
         ];
-        // In the DLQ before the offset moves past them in Postgres; once, however often the batch is retried.
-        const lane = partitionKey(topic, partition);
-        const fresh = refused.filter((f) => BigInt(f.message.offset) > (deadLettered.get(lane) ?? -1n)).sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
-        if (fresh.length > 0) {
-          await context.deadLetter(fresh);
-          deadLettered.set(lane, BigInt(fresh[fresh.length - 1].message.offset));
-        }
+        await this.deadLetterOnce(deadLettered, topic, partition, refused, context);
         const appended = await this.appendBatch(topic, partition, usable, messages[messages.length - 1]);
         if (appended.redelivered > 0) this.log.log({ topic, partition, events: appended.redelivered }, 'redelivered events skipped (appended before)');
       },
     });
     await this.consumer.start();
     this.log.log({ topics: this.topics }, 'change log consumer started');
+  }
+
+  /** In the DLQ before the offset moves past them in Postgres; once, however often the batch is retried. */
+  private async deadLetterOnce(deadLettered: Map<string, bigint>, topic: string, partition: number, refused: readonly FailedMessage[], context: BatchContext): Promise<void> {
+    const lane = partitionKey(topic, partition);
+    const fresh = refused.filter((f) => BigInt(f.message.offset) > (deadLettered.get(lane) ?? -1n)).sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
+    if (fresh.length === 0) return;
+    await context.deadLetter(fresh);
+    deadLettered.set(lane, BigInt(fresh[fresh.length - 1].message.offset));
+  }
+
+  /** Organisation states (null: a tombstone) by message; the key is the organisation's id. */
+  private async decodeStates(
+    messages: readonly ConsumedMessage[],
+  ): Promise<{ decoded: { message: ConsumedMessage; id: string; value: Organisation | null }[]; failed: FailedMessage[] }> {
+    const keyed = messages.map((message) => ({ message, id: message.key?.toString('utf8') ?? '' }));
+    const unkeyed = keyed
+      .filter((k) => !UUID.test(k.id))
+      .map((k) => ({ message: k.message, error: new PermanentError('INVALID_KEY', 'the key of an organisation state is not a uuid') }));
+    const valid = keyed.filter((k) => UUID.test(k.id));
+    const withValue = valid.filter((k) => k.message.value !== null);
+    const { decoded, failed } = await this.serde.decodeBatch<Organisation>(
+      withValue.map((k) => k.message),
+      contractType(entityContracts('organisation').state),
+    );
+    const values = new Map(decoded.map((d) => [d.message, d.value]));
+    const out = valid.flatMap((k): { message: ConsumedMessage; id: string; value: Organisation | null }[] => {
+      if (k.message.value === null) return [{ message: k.message, id: k.id.toLowerCase(), value: null }];
+      const value = values.get(k.message);
+      return value ? [{ message: k.message, id: k.id.toLowerCase(), value }] : [];
+    });
+    return { decoded: out, failed: [...unkeyed, ...failed] };
+  }
+
+  /** One transaction: the organisation states above the partition's stored offset move the tree, and the offset moves past the batch. */
+  async projectBatch(
+    topic: string,
+    partition: number,
+    decoded: readonly { message: ConsumedMessage; id: string; value: Organisation | null }[],
+    lastMessage: ConsumedMessage,
+  ): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      const next = (await this.offsets.lock(tx, [{ topic, partition }])).get(partitionKey(topic, partition)) ?? 0n;
+      const latest = new Map<string, Organisation | null>();
+      for (const d of decoded) if (BigInt(d.message.offset) >= next) latest.set(d.id, d.value);
+      await this.store.projectOrganisations(tx, latest);
+      await this.offsets.advance(tx, [{ topic, partition, offset: BigInt(lastMessage.offset) + 1n }]);
+    });
   }
 
   /** One transaction: the events above the partition's stored offset are appended, and the offset moves past the batch. */

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OrganisationTree } from '@stafett/entity-pipeline';
 import { inTransaction, stafettDataSourceOptions } from '@stafett/persistence';
-import { organisation, organisationChanged, organisationDeleted, ownTestDatabase, person, personChanged, personErased } from '../test/changes-topics.harness';
+import { organisation, ownTestDatabase, person, personChanged, personErased } from '../test/changes-topics.harness';
 import { ChangeLogStore } from './change-log.store';
 import { CHANGES_MIGRATIONS } from './changes-database';
 
@@ -46,7 +46,7 @@ describe(ChangeLogStore.name, () => {
     await pool.query('TRUNCATE changes.change, changes.organisation_edge RESTART IDENTITY');
   });
 
-  const append = (entity: 'organisation' | 'person', events: Parameters<ChangeLogStore['append']>[2]) =>
+  const append = (entity: 'person', events: Parameters<ChangeLogStore['append']>[2]) =>
     inTransaction(pool, async (tx) => {
       await store.lockAppends(tx);
       return store.append(tx, entity, events);
@@ -67,24 +67,25 @@ describe(ChangeLogStore.name, () => {
     expect(page.changes.map((c) => (c.event as { version: number }).version)).toEqual([1, 3]);
   });
 
-  it('should keep the organisation tree as the latest event of each organisation says, without a deleted organisation', async () => {
+  it('should keep the organisation tree as the latest state of each organisation says, without a deleted organisation', async () => {
     const federation = randomUUID();
     const district = randomUUID();
     const club = randomUUID();
     const otherDistrict = randomUUID();
-    await append('organisation', [
-      organisationChanged(organisation(federation, { type: 'FEDERATION' })),
-      organisationChanged(organisation(district, { type: 'DISTRICT', parentId: federation })),
-      organisationChanged(organisation(otherDistrict, { type: 'DISTRICT', parentId: federation })),
-      organisationChanged(organisation(club, { parentId: district })),
+    const project = (latest: [string, ReturnType<typeof organisation> | null][]) => inTransaction(pool, (tx) => store.projectOrganisations(tx, new Map(latest)));
+    await project([
+      [federation, organisation(federation, { type: 'FEDERATION' })],
+      [district, organisation(district, { type: 'DISTRICT', parentId: federation })],
+      [otherDistrict, organisation(otherDistrict, { type: 'DISTRICT', parentId: federation })],
+      [club, organisation(club, { parentId: district })],
     ]);
     expect((await tree.subtree(federation)).sort()).toEqual([federation, district, otherDistrict, club].sort());
-    // The club moves to the other district, in a later batch.
-    await append('organisation', [organisationChanged(organisation(club, { parentId: otherDistrict }), 2)]);
+    // The club moves to the other district.
+    await project([[club, organisation(club, { parentId: otherDistrict })]]);
     expect(await tree.subtree(district)).toEqual([district]);
     expect((await tree.subtree(otherDistrict)).sort()).toEqual([otherDistrict, club].sort());
-    // The other district is deleted: no edge to or from it is left.
-    await append('organisation', [organisationDeleted(organisation(otherDistrict, { type: 'DISTRICT', parentId: federation }), 2)]);
+    // The other district is deleted (a tombstone): no edge to or from it is left.
+    await project([[otherDistrict, null]]);
     expect((await tree.subtree(federation)).sort()).toEqual([federation, district].sort());
     expect((await pool.query('SELECT 1 FROM changes.organisation_edge WHERE parent_id = $1 OR child_id = $1', [otherDistrict])).rowCount).toBe(0);
   });

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { EntityName, OrganisationChanged } from '@stafett/contracts';
+import type { EntityName, Organisation } from '@stafett/contracts';
 import { rows } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
 import { isErasure, organisationEdgesOf, toChangeRow, type AnyChanged, type ChangeRow, type Json } from '../domain/change-row';
@@ -46,8 +46,8 @@ export class ChangeLogStore {
   /**
    * Appends the events of one entity type in order. An erasure (DELETE with `before: null`) first
    * deletes the entity's earlier rows (those of this batch are never written), and is itself kept
-   * with the organisations of the rows it removed, so a scoped client learns of it too. Organisation
-   * events move `organisation_edge`. Returns the number of rows appended.
+   * with the organisations of the rows it removed, so a scoped client learns of it too. Returns the
+   * number of rows appended.
    */
   async append(tx: SqlExecutor, entity: EntityName, events: readonly AnyChanged[]): Promise<number> {
     if (events.length === 0) return 0;
@@ -82,7 +82,6 @@ export class ChangeLogStore {
         r.map((x) => JSON.stringify(x.organisationIds)),
       ],
     );
-    if (entity === 'organisation') await this.moveEdges(tx, events as readonly OrganisationChanged[]);
     return r.length;
   }
 
@@ -97,13 +96,18 @@ export class ChangeLogStore {
     return found.map((f) => f.id);
   }
 
-  /** Each organisation of the batch: its edges as its last event there says (none after a DELETE, which also removes the edges below it). */
-  private async moveEdges(tx: SqlExecutor, events: readonly OrganisationChanged[]): Promise<void> {
-    const last = new Map<string, OrganisationChanged>();
-    for (const e of events) last.set(e.entityId.toLowerCase(), e);
-    const ids = [...last.keys()];
-    const deleted = [...last.entries()].filter(([, e]) => e.op === 'DELETE').map(([id]) => id);
-    const edges = [...last.values()].flatMap(organisationEdgesOf);
+  /**
+   * Projects the organisation state topic into `organisation_edge`: each organisation of the batch
+   * gets the edges its latest state there says (parent and federations); a tombstone (null: the
+   * organisation was deleted) removes its edges, also those to the organisations below it. The
+   * state topic, not the events topic, because it keeps every organisation however long ago it last
+   * changed (the events topic keeps 30 days).
+   */
+  async projectOrganisations(tx: SqlExecutor, latest: ReadonlyMap<string, Organisation | null>): Promise<void> {
+    if (latest.size === 0) return;
+    const ids = [...latest.keys()];
+    const deleted = ids.filter((id) => latest.get(id) === null);
+    const edges = [...latest.values()].flatMap((o) => (o ? organisationEdgesOf(o) : []));
     await tx.query(`DELETE FROM changes.organisation_edge WHERE child_id = ANY($1::uuid[])`, [ids]);
     if (deleted.length > 0) await tx.query(`DELETE FROM changes.organisation_edge WHERE parent_id = ANY($1::uuid[])`, [deleted]);
     if (edges.length > 0) {

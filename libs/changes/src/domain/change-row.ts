@@ -1,4 +1,4 @@
-import type { ActivityChanged, EntityName, GroupChanged, OrganisationChanged, PersonChanged } from '@stafett/contracts';
+import type { ActivityChanged, EntityName, GroupChanged, Organisation, OrganisationChanged, PersonChanged } from '@stafett/contracts';
 
 /** A change envelope of any of the four entities, as decoded with its `<Entity>Changed` contract. */
 export type AnyChanged = OrganisationChanged | PersonChanged | GroupChanged | ActivityChanged;
@@ -99,13 +99,11 @@ export function organisationIdsOf(entity: EntityName, event: AnyChanged): string
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 
-/** The edges an organisation's state puts in the tree: parent → it, and each federation → it. None after a DELETE. */
-export function organisationEdgesOf(event: OrganisationChanged): OrganisationEdge[] {
-  const after = event.after;
-  if (event.op === 'DELETE' || !after) return [];
-  const childId = idOf(after.id) ?? idOf(event.entityId);
+/** The edges an organisation's state puts in the tree: parent → it, and each federation → it. */
+export function organisationEdgesOf(organisation: Organisation): OrganisationEdge[] {
+  const childId = idOf(organisation.id);
   if (!childId) return [];
-  const parents = [idOf(after.parentId), ...federationsOf(after)].filter((id): id is string => id !== undefined && id !== childId);
+  const parents = [idOf(organisation.parentId), ...federationsOf(organisation)].filter((id): id is string => id !== undefined && id !== childId);
   return [...new Set(parents)].map((parentId) => ({ parentId, childId }));
 }
 

@@ -43,6 +43,21 @@ export class ChangesTopicsHarness {
     return [...events];
   }
 
+  /** Produces organisations' latest states (null: a tombstone) to the organisation state topic, as the organisation service's relay does. */
+  async publishStates(states: readonly { id: string; state: Organisation | null }[]): Promise<void> {
+    this.producer ??= await this.client.producer();
+    const topic = this.names.state('organisation');
+    const encode = await this.serde.encoderFor<Organisation>(topic, contractType(entityContracts('organisation').state));
+    await this.producer.send(states.map((s) => ({ topic, key: s.id, value: s.state ? encode(s.state) : null })));
+  }
+
+  /** An organisation service's output: the change events, and each organisation's state after them. */
+  async publishOrganisations(events: readonly OrganisationChanged[]): Promise<OrganisationChanged[]> {
+    await this.publish('organisation', events);
+    await this.publishStates(events.map((e) => ({ id: e.entityId, state: e.after ?? null })));
+    return [...events];
+  }
+
   async close(): Promise<void> {
     await this.producer?.disconnect();
     await this.client.close();
