@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { register } from 'prom-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
@@ -197,6 +198,14 @@ describe(ChangesController.name, () => {
         (await count(`SELECT count(*) AS n FROM pg_stat_user_tables WHERE schemaname = 'changes' AND relname = 'change' AND vacuum_count > 0`)) === 1 ? true : undefined,
       10_000,
     );
+  });
+
+  it('should count appended changes, erasures and expired changes, and report the lag, in Prometheus metrics', async () => {
+    const text = async (name: string) => register.getSingleMetricAsString(name);
+    expect(await text('stafett_changes_appended_total')).toMatch(/stafett_changes_appended_total\{entity="person"\} [1-9]/);
+    expect(await text('stafett_changes_erasures_total')).toMatch(/stafett_changes_erasures_total\{entity="person"\} 1/);
+    expect(await text('stafett_changes_expired_total')).toMatch(/stafett_changes_expired_total [1-9]/);
+    expect(await text('stafett_changes_lag')).toMatch(new RegExp(`stafett_changes_lag\\{topic="${prefix.replace(/\./g, '\\.')}stafett\\.person\\.events\\.v1"\\} 0`));
   });
 
   it.each([

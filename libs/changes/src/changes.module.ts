@@ -6,6 +6,7 @@ import { ChangeLogStore } from './database/change-log.store';
 import { changeLogStoreProvider, changesPoolProvider } from './database/changes-pool';
 import { ChangesController } from './http/changes.controller';
 import { ChangeQueryService } from './http/queries/change-query.service';
+import { ChangesMetrics } from './metrics/changes-metrics';
 import { ChangeRetention } from './retention/change-retention';
 
 /** Starts the consumer and the retention once the app runs; stops them before the database pool closes. */
@@ -43,6 +44,7 @@ export class ChangesModule {
         changesSettingsProvider,
         changesPoolProvider,
         changeLogStoreProvider,
+        ChangesMetrics,
         ChangeLogConsumer,
         ChangeRetention,
         ChangeQueryService,

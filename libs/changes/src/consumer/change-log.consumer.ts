@@ -19,6 +19,7 @@ import { CHANGES_SETTINGS, type ChangesSettings } from '../changes-options';
 import { ChangeLogStore } from '../database/change-log.store';
 import { CHANGES_POOL } from '../database/changes-pool';
 import type { AnyChanged } from '../domain/change-row';
+import { ChangesMetrics } from '../metrics/changes-metrics';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,8 +45,20 @@ export class ChangeLogConsumer {
     @Inject(CHANGES_POOL) private readonly pool: Pool,
     private readonly store: ChangeLogStore,
     @Inject(CHANGES_SETTINGS) private readonly settings: ChangesSettings,
+    private readonly metrics: ChangesMetrics,
   ) {
     this.entityOfTopic = new Map(settings.entities.map((e) => [settings.topics.events(e), e]));
+    metrics.watchLag(() => this.lag());
+  }
+
+  /** The consumer group's lag on the events topics, per partition. */
+  private async lag(): Promise<{ topic: string; lag: number }[]> {
+    const admin = await this.kafka.admin();
+    try {
+      return await admin.groupLag(this.settings.consumerGroup, [...this.entityOfTopic.keys()]);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** The organisation state topic: the organisation tree of scoped keys is projected from it. */
@@ -97,6 +110,8 @@ export class ChangeLogConsumer {
         ];
         await this.deadLetterOnce(deadLettered, topic, partition, refused, context);
         const appended = await this.appendBatch(topic, partition, usable, messages[messages.length - 1]);
+        this.metrics.appended.inc({ entity }, appended.appended);
+        if (appended.erasures > 0) this.metrics.erased.inc({ entity }, appended.erasures);
         if (appended.redelivered > 0) this.log.log({ topic, partition, events: appended.redelivered }, 'redelivered events skipped (appended before)');
       },
     });
@@ -158,19 +173,19 @@ export class ChangeLogConsumer {
     partition: number,
     decoded: readonly { message: ConsumedMessage; value: AnyChanged }[],
     lastMessage: ConsumedMessage,
-  ): Promise<{ appended: number; redelivered: number }> {
+  ): Promise<{ appended: number; erasures: number; redelivered: number }> {
     const entity = this.entityOfTopic.get(topic)!;
     return inTransaction(this.pool, async (tx) => {
       await this.store.lockAppends(tx);
       const next = (await this.offsets.lock(tx, [{ topic, partition }])).get(partitionKey(topic, partition)) ?? 0n;
       const fresh = decoded.filter((d) => BigInt(d.message.offset) >= next);
-      const appended = await this.store.append(
+      const { appended, erasures } = await this.store.append(
         tx,
         entity,
         fresh.map((d) => d.value),
       );
       await this.offsets.advance(tx, [{ topic, partition, offset: BigInt(lastMessage.offset) + 1n }]);
-      return { appended, redelivered: decoded.length - fresh.length };
+      return { appended, erasures, redelivered: decoded.length - fresh.length };
     });
   }
 

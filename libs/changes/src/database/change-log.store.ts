@@ -46,11 +46,11 @@ export class ChangeLogStore {
   /**
    * Appends the events of one entity type in order. An erasure (DELETE with `before: null`) first
    * deletes the entity's earlier rows (those of this batch are never written), and is itself kept
-   * with the organisations of the rows it removed, so a scoped client learns of it too. Returns the
-   * number of rows appended.
+   * with the organisations of the rows it removed, so a scoped client learns of it too. Returns how
+   * many rows were appended, and how many of them are erasures.
    */
-  async append(tx: SqlExecutor, entity: EntityName, events: readonly AnyChanged[]): Promise<number> {
-    if (events.length === 0) return 0;
+  async append(tx: SqlExecutor, entity: EntityName, events: readonly AnyChanged[]): Promise<{ appended: number; erasures: number }> {
+    if (events.length === 0) return { appended: 0, erasures: 0 };
     const appended: { row: ChangeRow; erasure: boolean }[] = [];
     for (const event of events) {
       const row = toChangeRow(entity, event);
@@ -82,7 +82,7 @@ export class ChangeLogStore {
         r.map((x) => JSON.stringify(x.organisationIds)),
       ],
     );
-    return r.length;
+    return { appended: r.length, erasures: appended.filter((a) => a.erasure).length };
   }
 
   /** Deletes an entity's rows; returns the organisations they named. */

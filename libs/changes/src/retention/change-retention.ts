@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CHANGES_SETTINGS, type ChangesSettings } from '../changes-options';
 import { ChangeLogStore } from '../database/change-log.store';
+import { ChangesMetrics } from '../metrics/changes-metrics';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +23,7 @@ export class ChangeRetention {
   constructor(
     private readonly store: ChangeLogStore,
     @Inject(CHANGES_SETTINGS) private readonly settings: ChangesSettings,
+    private readonly metrics: ChangesMetrics,
   ) {}
 
   begin(): void {
@@ -60,6 +62,7 @@ export class ChangeRetention {
       if (deleted < DELETE_BATCH || this.stopping) break;
     }
     if (total > 0) {
+      this.metrics.expired.inc(total);
       await this.store.vacuum();
       this.log.log({ deleted: total, retentionDays: this.settings.retentionDays }, 'expired changes deleted');
     }
