@@ -56,7 +56,23 @@ function personnummer(birthDate: string, serial: number, female: boolean): strin
 
 const GIRLS = ['Alva', 'Elsa', 'Maja', 'Ella', 'Wilma', 'Saga', 'Ebba', 'Astrid', 'Freja', 'Vera', 'Alice', 'Selma', 'Stella', 'Lilly', 'Olivia'];
 const BOYS = ['Noah', 'William', 'Hugo', 'Liam', 'Lucas', 'Oscar', 'Elias', 'Adam', 'Nils', 'Leo', 'Alvin', 'Vincent', 'Viktor', 'Ludvig', 'Melvin'];
-const SURNAMES = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Lindberg', 'Lindqvist', 'Berg'];
+const SURNAMES = [
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Pettersson',
+  'Jonsson',
+  'Lindberg',
+  'Lindqvist',
+  'Berg',
+];
 
 interface Club {
   readonly key: string;
