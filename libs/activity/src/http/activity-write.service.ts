@@ -81,7 +81,8 @@ export class ActivityWriteService {
 
   private command(caller: RestCaller, op: ActivityCommand['op'], payload: ActivityImportPayload | null): ActivityCommand {
     const recordId = randomUUID();
-    // A REST write is a batch of one: its record id is also its batch id.
+    // A REST write is a batch of one: its record id is also its batch id. The scope goes with it:
+    // the writer checks it again under the row locks.
     return {
       recordId,
       batchId: recordId,
@@ -90,6 +91,7 @@ export class ActivityWriteService {
       op,
       payload,
       correlationId: caller.correlationId ?? null,
+      ...(caller.scope === null ? {} : { scope: caller.scope }),
     };
   }
 
@@ -108,7 +110,8 @@ export class ActivityWriteService {
 
 function rejection(reasons: readonly Reason[]): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
-  if (has(ReasonCode.NOT_FOUND)) return notFound();
+  // Out of the key's subtree (moved there meanwhile): as unknown as a wrong id.
+  if (has(ReasonCode.NOT_FOUND) || has(ReasonCode.OUT_OF_SCOPE)) return notFound();
   const stale = has(ReasonCode.STALE_VERSION);
   if (stale) return Problems.preconditionFailed(`${stale.message} Read it again and retry with its ETag.`, [toFieldError(stale)]);
   return Problems.validation(reasons.map(toFieldError), 'The activity was not accepted; see errors.');
