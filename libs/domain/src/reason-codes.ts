@@ -16,6 +16,8 @@ export const ReasonCode = {
   INVALID_MUNICIPALITY_CODE: 'INVALID_MUNICIPALITY_CODE',
   INVALID_ENUM: 'INVALID_ENUM',
   TOO_LONG: 'TOO_LONG',
+  // A field's value is not allowed together with another field's (e.g. an admin API key bound to an organisation).
+  INVALID_COMBINATION: 'INVALID_COMBINATION',
   // Matching and flow
   AMBIGUOUS_MATCH: 'AMBIGUOUS_MATCH',
   PROTECTED_IDENTITY: 'PROTECTED_IDENTITY',
@@ -23,6 +25,8 @@ export const ReasonCode = {
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
+  // The write would leave the API key's organisation subtree (no membership left in it, or one outside it removed).
+  OUTSIDE_KEY_SCOPE: 'OUTSIDE_KEY_SCOPE',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
   DEAD_LETTERED: 'DEAD_LETTERED',
 } as const;
