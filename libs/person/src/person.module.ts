@@ -6,6 +6,7 @@ import { PERSON_ENTITIES } from './database/person-entities';
 import { PersonRepository } from './database/person.repository';
 import { PersonRules } from './domain/person.rules';
 import { PersonsController } from './http/persons.controller';
+import { PersonScopeService } from './http/person-scope.service';
 import { PersonWriteService } from './http/person-write.service';
 import { PersonQueryService } from './http/queries/person-query.service';
 import type { PersonModuleOptions } from './person-options';
@@ -28,6 +29,8 @@ export class PersonModule {
           entity: 'person',
           rules: PersonRules,
           repository: PersonRepository,
+          // The organisation projection: the subtrees of organisation-scoped API keys (person.organisation_edge).
+          projections: ['organisation'],
           ...(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),
           consumer: {
             ...(options.consumerGroup === undefined ? {} : { consumerGroup: options.consumerGroup }),
@@ -36,7 +39,7 @@ export class PersonModule {
         }),
       ],
       controllers: [PersonsController],
-      providers: [PersonWriteService, PersonQueryService],
+      providers: [PersonWriteService, PersonQueryService, PersonScopeService],
     };
   }
 }
