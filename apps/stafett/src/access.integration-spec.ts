@@ -143,6 +143,20 @@ describe('all-in-one app access', () => {
       .expect(403);
   });
 
+  it('should refuse key management to an organisation-scoped key, and refuse to bind an admin key', async () => {
+    const scoped = await newKey(['read', 'import'], { organisationId: randomUUID() });
+    await as(scoped.key)
+      .post('/v1/api-keys')
+      .send({ name: 'escalate', roles: ['admin'] })
+      .expect(403);
+    await as(scoped.key).get(`/v1/api-keys/${scoped.id}`).expect(403);
+    const res = await as(adminKey)
+      .post('/v1/api-keys')
+      .send({ name: 'scoped-admin', roles: ['admin'], organisationId: randomUUID() })
+      .expect(422);
+    expect(res.body.errors).toEqual([{ field: 'organisationId', code: 'INVALID_COMBINATION', message: expect.any(String) }]);
+  });
+
   it('should answer 401 to a revoked key', async () => {
     const { id, key } = await newKey(['read']);
     await as(key).get('/v1/persons?limit=1').expect(200);
