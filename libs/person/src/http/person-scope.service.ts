@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Problems, type FieldError } from '@stafett/api';
 import type { PersonImportPayload } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
@@ -11,6 +11,12 @@ import { PersonQueryService } from './queries/person-query.service';
 export const noSuchPerson = () => Problems.notFound('No person with this id.');
 
 const NO_ORGANISATION = 'No organisation with this id.';
+
+/** The 412 the writer answers when the person is not at the If-Match version. */
+function stale(current: number, expected: number) {
+  const message = `The person is at version ${current}, not ${expected}.`;
+  return Problems.preconditionFailed(`${message} Read it again and retry with its ETag.`, [{ field: 'version', code: ReasonCode.STALE_VERSION, message }]);
+}
 
 const membershipKey = (m: { organisationId: string; from: string; to: string | null }) => `${m.organisationId}|${m.from}|${m.to ?? ''}`;
 
@@ -25,6 +31,8 @@ const membershipKey = (m: { organisationId: string; from: string; to: string | n
  */
 @Injectable()
 export class PersonScopeService {
+  private readonly log = new Logger('persons');
+
   constructor(
     @InjectOrganisationTree('person') private readonly tree: OrganisationTree,
     private readonly rules: PersonRules,
@@ -46,6 +54,43 @@ export class PersonScopeService {
   /** The organisation ids of the key's subtree (for list filters), undefined for a global key. */
   async organisations(scope: string | null): Promise<string[] | undefined> {
     return scope === null ? undefined : this.tree.subtree(scope);
+  }
+
+  /**
+   * The version a PATCH applies to: for a scoped key, the one whose scope was checked (404 outside
+   * the subtree, as an unknown id; 412 when If-Match names another; the write refused as `checkWrite`
+   * says), so a person moved out of the subtree meanwhile is not changed (the writer answers 412).
+   */
+  async checkChange(scope: string | null, id: string, version: number | undefined, payload: PersonImportPayload): Promise<number | undefined> {
+    if (scope === null) return version;
+    const found = await this.pinned(scope, id, version);
+    await this.checkWrite(scope, found.state, payload);
+    return found.version;
+  }
+
+  /** The version a DELETE or erase applies to: as `checkChange`, without a payload (If-Match optional). */
+  async pinnedVersion(scope: string | null, id: string, version: number | undefined): Promise<number | undefined> {
+    return scope === null ? version : (await this.pinned(scope, id, version)).version;
+  }
+
+  /**
+   * Whom `protectedIdentity: true` through a scoped key erases: the person `id` (404 outside the
+   * subtree) or else the holder of the number. A holder outside the subtree is not touched: the
+   * answer is `'outside'` (the caller answers the same 204, so the key learns nothing about who
+   * holds or protects the number) and a warning names the person's id, never the number, for an
+   * operator to apply it with a global key.
+   */
+  async protectionSubject(scope: string, payload: PersonImportPayload, id?: string): Promise<Stored<PersonState> | 'outside' | undefined> {
+    const target = id === undefined ? undefined : await this.pinned(scope, id, undefined);
+    const holder = payload.personalIdentityNumber ? await this.queries.holderOf(payload.personalIdentityNumber) : undefined;
+    if (holder && holder.state.id !== id && !(await this.sees(scope, holder.state))) {
+      this.log.warn(
+        { personId: holder.state.id },
+        "protectedIdentity through an organisation-scoped key for a person outside the key's subtree: not applied; apply it with a global key",
+      );
+      return 'outside';
+    }
+    return target ?? holder;
   }
 
   /**
@@ -102,6 +147,13 @@ export class PersonScopeService {
       const unknown = errors.some((e) => e.code === ReasonCode.UNKNOWN_REFERENCE);
       throw Problems.notFound(unknown ? NO_ORGANISATION : "The write would take the person outside this API key's organisation subtree.", errors);
     }
+  }
+
+  private async pinned(scope: string, id: string, version: number | undefined): Promise<Stored<PersonState>> {
+    const found = await this.find(scope, id);
+    if (!found) throw noSuchPerson();
+    if (version !== undefined && version !== found.version) throw stale(found.version, version);
+    return found;
   }
 
   /** Which of the organisations are in the subtree (one upward walk each; a person has a handful). */

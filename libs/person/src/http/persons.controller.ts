@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Logger, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import type { PersonImportPayload } from '@stafett/contracts';
-import { Actor, ApiProblemResponses, ApiResource, KeyScope, Problems } from '@stafett/api';
-import { ReasonCode } from '@stafett/domain';
+import { Actor, ApiProblemResponses, ApiResource, KeyScope } from '@stafett/api';
 import { CORRELATION_ID_HEADER } from '@stafett/observability';
 import { CreatePersonDto } from './dtos/create-person.dto';
 import { ListPersonsQueryDto } from './dtos/list-persons-query.dto';
@@ -18,12 +17,6 @@ import { toPersonPayload } from './to-person-payload';
 
 /** An id that is not a uuid names no person: 404, like any unknown id. */
 const PersonId = new ParseUUIDPipe({ exceptionFactory: noSuchPerson });
-
-/** The 412 the writer answers when the person is not at the If-Match version (a scoped write checks the version it checked the scope of). */
-function stale(current: number, expected: number) {
-  const message = `The person is at version ${current}, not ${expected}.`;
-  return Problems.preconditionFailed(`${message} Read it again and retry with its ETag.`, [{ field: 'version', code: ReasonCode.STALE_VERSION, message }]);
-}
 
 const ETAG_HEADER = { ETag: { description: 'The version of the person, "<version>": send it back as If-Match', schema: { type: 'string', example: '"1"' } } };
 
@@ -45,8 +38,6 @@ function caller(actor: string, correlationId: string | undefined): RestCaller {
 @ApiResource('persons')
 @Controller('v1/persons')
 export class PersonsController {
-  private readonly log = new Logger('persons');
-
   constructor(
     private readonly writes: PersonWriteService,
     private readonly queries: PersonQueryService,
@@ -135,15 +126,7 @@ export class PersonsController {
       await this.protect(scope, payload, caller(actor, correlationId), id);
       return NOTHING_KEPT();
     }
-    let version = expectedVersion(ifMatch, true);
-    if (scope !== null) {
-      // The scope is checked on a version, and the write applies only to that version.
-      const found = await this.scopes.find(scope, id);
-      if (!found) throw noSuchPerson();
-      if (version !== undefined && version !== found.version) throw stale(found.version, version);
-      await this.scopes.checkWrite(scope, found.state, payload);
-      version = found.version;
-    }
+    const version = await this.scopes.checkChange(scope, id, expectedVersion(ifMatch, true), payload);
     const person = await this.writes.update(id, version, payload, caller(actor, correlationId));
     res.setHeader('ETag', etagOf(person.version));
     return person;
@@ -162,7 +145,7 @@ export class PersonsController {
     @KeyScope() scope: string | null,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
   ): Promise<void> {
-    await this.writes.delete(id, await this.pinned(scope, id, expectedVersion(ifMatch, false)), caller(actor, correlationId));
+    await this.writes.delete(id, await this.scopes.pinnedVersion(scope, id, expectedVersion(ifMatch, false)), caller(actor, correlationId));
   }
 
   @Post(':id/erase')
@@ -176,41 +159,14 @@ export class PersonsController {
     @KeyScope() scope: string | null,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
   ): Promise<void> {
-    await this.writes.erase(id, caller(actor, correlationId), await this.pinned(scope, id, undefined));
+    await this.writes.erase(id, caller(actor, correlationId), await this.scopes.pinnedVersion(scope, id, undefined));
   }
 
-  /**
-   * The version a removal through a scoped key applies to: the one whose scope was checked (404
-   * outside the subtree; 412 when If-Match names another, or when the person changes meanwhile).
-   * A global key: the If-Match version, if any.
-   */
-  private async pinned(scope: string | null, id: string, version: number | undefined): Promise<number | undefined> {
-    if (scope === null) return version;
-    const found = await this.scopes.find(scope, id);
-    if (!found) throw noSuchPerson();
-    if (version !== undefined && version !== found.version) throw stale(found.version, version);
-    return found.version;
-  }
-
-  /**
-   * `protectedIdentity: true`. Through a scoped key, a person outside its subtree is not touched
-   * (an unknown `id` of a PATCH is 404; the holder of the number, when outside, is left to a
-   * global key and a warning names its id), yet the answer stays the same 204, so the key learns
-   * nothing about who holds or protects the number.
-   */
+  /** `protectedIdentity: true`; through a scoped key only for a person in its subtree (`PersonScopeService.protectionSubject`), with the same 204 either way. */
   private async protect(scope: string | null, payload: PersonImportPayload, who: RestCaller, id?: string): Promise<void> {
     if (scope === null) return this.writes.protect(payload, who, id);
-    const target = id === undefined ? undefined : await this.scopes.find(scope, id);
-    if (id !== undefined && !target) throw noSuchPerson();
-    const holder = payload.personalIdentityNumber ? await this.queries.holderOf(payload.personalIdentityNumber) : undefined;
-    if (holder && holder.state.id !== id && !(await this.scopes.sees(scope, holder.state))) {
-      this.log.warn(
-        { personId: holder.state.id },
-        "protectedIdentity through an organisation-scoped key for a person outside the key's subtree: not applied; apply it with a global key",
-      );
-      return;
-    }
-    const subject = target ?? holder;
+    const subject = await this.scopes.protectionSubject(scope, payload, id);
+    if (subject === 'outside') return;
     await this.writes.protect(payload, who, subject?.state.id, subject?.version);
   }
 }
