@@ -70,32 +70,7 @@ export class PersonQueryService {
   async list(filter: PersonFilter, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<PersonPageDto> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isPosition).id;
     const pnr = filter.personalIdentityNumber === undefined ? undefined : normalizedPnr(filter.personalIdentityNumber);
-    const items = await this.read((m) => {
-      const qb = m
-        .getRepository(PersonEntity)
-        .createQueryBuilder('p')
-        .orderBy('p.id', 'ASC')
-        .limit(limit + 1);
-      if (after) qb.andWhere('p.id > :after', { after });
-      if (pnr) qb.andWhere('p.personalIdentityNumber = :pnr', { pnr });
-      if (filter.name) {
-        qb.andWhere(`(lower(p.firstName) LIKE :prefix OR lower(p.lastName) LIKE :prefix)`, { prefix: `${escapeLike(filter.name.trim().toLowerCase())}%` });
-      }
-      if (filter.organisationId) {
-        qb.andWhere((sub) => {
-          const members = sub.subQuery().select('1').from(MembershipEntity, 'm').where('m.personId = p.id').andWhere('m.organisationId = :org').getQuery();
-          return `EXISTS ${members}`;
-        }).setParameter('org', filter.organisationId.toLowerCase());
-      }
-      if (filter.withinOrganisations) {
-        // Probes ix_membership_organisation (or the membership primary key per person, whichever the planner prefers).
-        qb.andWhere((sub) => {
-          const members = sub.subQuery().select('1').from(MembershipEntity, 'ms').where('ms.personId = p.id').andWhere('ms.organisationId = ANY(:within)').getQuery();
-          return `EXISTS ${members}`;
-        }).setParameter('within', filter.withinOrganisations);
-      }
-      return qb;
-    }).then((found) => found.map((p) => toPersonView(p.state, p.version)));
+    const items = (await this.read((m) => personPageQuery(m, { ...filter, personalIdentityNumber: pnr }, limit, after))).map((p) => toPersonView(p.state, p.version));
     const page = items.slice(0, limit);
     const nextCursor = items.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null;
     return { items: page, nextCursor };
@@ -116,6 +91,38 @@ export class PersonQueryService {
       });
     });
   }
+}
+
+/**
+ * The ids of a page of `GET /v1/persons` (one more than `limit`: is there a next page?), keyset after
+ * `after`; `personalIdentityNumber` already normalized. Exported for its plan test.
+ */
+export function personPageQuery(m: EntityManager, filter: PersonFilter, limit: number, after?: string): SelectQueryBuilder<PersonEntity> {
+  const qb = m
+    .getRepository(PersonEntity)
+    .createQueryBuilder('p')
+    .select('p.id')
+    .orderBy('p.id', 'ASC')
+    .limit(limit + 1);
+  if (after) qb.andWhere('p.id > :after', { after });
+  if (filter.personalIdentityNumber) qb.andWhere('p.personalIdentityNumber = :pnr', { pnr: filter.personalIdentityNumber });
+  if (filter.name) {
+    qb.andWhere(`(lower(p.firstName) LIKE :prefix OR lower(p.lastName) LIKE :prefix)`, { prefix: `${escapeLike(filter.name.trim().toLowerCase())}%` });
+  }
+  if (filter.organisationId) {
+    qb.andWhere((sub) => {
+      const members = sub.subQuery().select('1').from(MembershipEntity, 'm').where('m.personId = p.id').andWhere('m.organisationId = :org').getQuery();
+      return `EXISTS ${members}`;
+    }).setParameter('org', filter.organisationId.toLowerCase());
+  }
+  if (filter.withinOrganisations) {
+    // An organisation-scoped key: persons with a membership in its subtree, found through ix_membership_organisation.
+    qb.andWhere((sub) => {
+      const members = sub.subQuery().select('1').from(MembershipEntity, 'ms').where('ms.personId = p.id').andWhere('ms.organisationId = ANY(:within)').getQuery();
+      return `EXISTS ${members}`;
+    }).setParameter('within', filter.withinOrganisations);
+  }
+  return qb;
 }
 
 function normalizedPnr(raw: string): string {
