@@ -5,7 +5,8 @@
  *
  * Fixture: the subtrees come from the person service's projection of the organisation state topic
  * (`person.organisation_edge`). Until that projection is on main (the integrator's "Projections:"
- * commit) nothing fills the table in this app, so the edges are written directly, parent → child.
+ * commit) nothing fills the table in this app, so the edges are written directly, parent → child
+ * (with the organisations' `known_entity` rows).
  */
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
@@ -75,7 +76,15 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
 
   beforeAll(async () => {
     app = await createPersonTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: adminKey }));
-    await app.get(DataSource).query(`INSERT INTO person.organisation_edge (parent_id, child_id) VALUES ($1, $2), ($2, $3), ($1, $4)`, [federation, clubA, sectionA1, clubB]);
+    const db = app.get(DataSource);
+    await db.query(`INSERT INTO person.organisation_edge (parent_id, child_id) VALUES ($1, $2), ($2, $3), ($1, $4)`, [federation, clubA, sectionA1, clubB]);
+    // The projection's facts too, so memberships resolve once the person rules check their organisations.
+    await db.query(
+      `INSERT INTO person.known_entity (entity, id, version, type, organisation_ids)
+       VALUES ('organisation', $1, 1, 'FEDERATION', '{}'), ('organisation', $2, 1, 'CLUB', ARRAY[$1]::uuid[]),
+              ('organisation', $3, 1, 'SECTION', ARRAY[$2]::uuid[]), ('organisation', $4, 1, 'CLUB', ARRAY[$1]::uuid[])`,
+      [federation, clubA, sectionA1, clubB],
+    );
     clubKey = (await newKey(['read', 'import'], clubA)).key;
     readOnlyClubKey = (await newKey(['read'], clubA)).key;
     inA = await create([member(clubA)]);
