@@ -29,7 +29,7 @@ export class PersonModule {
           entity: 'person',
           rules: PersonRules,
           repository: PersonRepository,
-          // The organisation projection: the subtrees of organisation-scoped API keys (person.organisation_edge).
+          // Memberships and scoped keys resolve organisations from the organisation state topic.
           projections: ['organisation'],
           ...(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),
           consumer: {
