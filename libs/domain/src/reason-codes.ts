@@ -27,8 +27,6 @@ export const ReasonCode = {
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
-  // The write would leave the API key's organisation subtree (no membership left in it, or one outside it removed).
-  OUTSIDE_KEY_SCOPE: 'OUTSIDE_KEY_SCOPE',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
   DEAD_LETTERED: 'DEAD_LETTERED',
 } as const;

@@ -55,7 +55,7 @@ describe(PersonScopeService.name, () => {
   });
 
   it('should refuse a create without memberships', async () => {
-    expect((await refusal(sut.checkWrite(club, undefined, {}))).errors).toEqual([{ field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) }]);
+    expect((await refusal(sut.checkWrite(club, undefined, {}))).errors).toEqual([{ field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) }]);
   });
 
   it('should accept a change that leaves the memberships alone', async () => {
@@ -69,18 +69,16 @@ describe(PersonScopeService.name, () => {
 
   it('should refuse dropping or changing a membership outside the subtree', async () => {
     const before = person(membership(otherClub), membership(club));
-    expect((await refusal(sut.checkWrite(club, before, payload(membership(club))))).errors).toEqual([
-      { field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
-    ]);
+    expect((await refusal(sut.checkWrite(club, before, payload(membership(club))))).errors).toEqual([{ field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) }]);
     expect((await refusal(sut.checkWrite(club, before, payload(membership(otherClub, '2024-01-01', '2024-12-31'), membership(club))))).errors).toEqual([
-      { field: 'memberships[0]', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
-      { field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
+      { field: 'memberships[0]', code: 'OUT_OF_SCOPE', message: expect.any(String) },
+      { field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) },
     ]);
   });
 
   it('should refuse clearing the memberships', async () => {
     const problem = await refusal(sut.checkWrite(club, person(membership(club)), { clearFields: ['memberships'] }));
-    expect(problem).toMatchObject({ status: 404, errors: [{ field: 'memberships', code: 'OUTSIDE_KEY_SCOPE' }] });
+    expect(problem).toMatchObject({ status: 404, errors: [{ field: 'memberships', code: 'OUT_OF_SCOPE' }] });
   });
 
   it('should compare organisation ids without regard to case', async () => {

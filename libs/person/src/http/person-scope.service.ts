@@ -97,7 +97,7 @@ export class PersonScopeService {
    * Refuses (404, naming the field) a create (`before` undefined) or change of a person through a
    * scoped key that would add or change a membership outside the subtree (UNKNOWN_REFERENCE: to
    * this key such an organisation does not exist), drop one outside it, or leave the person
-   * without a membership in it (OUTSIDE_KEY_SCOPE).
+   * without a membership in it (OUT_OF_SCOPE).
    */
   async checkWrite(scope: string | null, before: PersonState | undefined, payload: PersonImportPayload): Promise<void> {
     if (scope === null) return;
@@ -126,7 +126,7 @@ export class PersonScopeService {
           known
             ? {
                 field: `memberships[${i}]`,
-                code: ReasonCode.OUTSIDE_KEY_SCOPE,
+                code: ReasonCode.OUT_OF_SCOPE,
                 message: "The organisation is outside this API key's subtree: its membership can be kept as it is, not changed.",
               }
             : { field: `memberships[${i}].organisationId`, code: ReasonCode.UNKNOWN_REFERENCE, message: NO_ORGANISATION },
@@ -136,12 +136,12 @@ export class PersonScopeService {
     if (given && [...kept.values()].some((n) => n > 0)) {
       errors.push({
         field: 'memberships',
-        code: ReasonCode.OUTSIDE_KEY_SCOPE,
+        code: ReasonCode.OUT_OF_SCOPE,
         message: "A membership in an organisation outside this API key's subtree cannot be removed through this key.",
       });
     }
     if (!after.some((m) => inside.has(m.organisationId))) {
-      errors.push({ field: 'memberships', code: ReasonCode.OUTSIDE_KEY_SCOPE, message: "The person needs a membership in an organisation of this API key's subtree." });
+      errors.push({ field: 'memberships', code: ReasonCode.OUT_OF_SCOPE, message: "The person needs a membership in an organisation of this API key's subtree." });
     }
     if (errors.length > 0) {
       const unknown = errors.some((e) => e.code === ReasonCode.UNKNOWN_REFERENCE);

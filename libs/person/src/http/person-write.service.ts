@@ -13,6 +13,8 @@ import { toPersonView } from './person-view';
 export interface RestCaller {
   readonly actor: string;
   readonly correlationId: string | undefined;
+  /** The organisation subtree of the caller's key (`@KeyScope()`); null or absent: a global key. The writer checks it under the row locks. */
+  readonly scope?: string | null;
 }
 
 type Write = 'create' | 'update' | 'delete';
@@ -62,7 +64,7 @@ export class PersonWriteService {
     };
     const [outcome] = await this.persons.apply([command]);
     if (outcome?.outcome !== 'REJECTED') return;
-    if (outcome.reasons.some((r) => r.code === ReasonCode.NOT_FOUND)) throw Problems.notFound('No person with this id.');
+    if (outcome.reasons.some((r) => r.code === ReasonCode.NOT_FOUND || r.code === ReasonCode.OUT_OF_SCOPE)) throw Problems.notFound('No person with this id.');
     const stale = outcome.reasons.find((r) => r.code === ReasonCode.STALE_VERSION);
     if (stale) throw Problems.preconditionFailed(`${stale.message} Read it again and retry.`, [toFieldError(stale)]);
   }
@@ -92,6 +94,7 @@ export class PersonWriteService {
       op,
       payload,
       correlationId: caller.correlationId ?? null,
+      ...(caller.scope ? { scope: caller.scope } : {}),
     };
   }
 
@@ -124,6 +127,15 @@ function alreadyExists(): ProblemException {
 function rejection(reasons: readonly Reason[], write: Write): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
   if (has(ReasonCode.NOT_FOUND)) return Problems.notFound('No person with this id.');
+  // Through an organisation-scoped key (checked again by the writer under the row locks): outside the subtree is unknown.
+  const outside = has(ReasonCode.OUT_OF_SCOPE);
+  if (outside) {
+    return write === 'create'
+      ? Problems.notFound('No organisation with this id.', [
+          { field: 'memberships', code: outside.code, message: "The person needs a membership in an organisation of this API key's subtree." },
+        ])
+      : Problems.notFound('No person with this id.');
+  }
   // A protected number answers as a number that is taken: the API tells no key holder who is protected.
   if (has(ReasonCode.PROTECTED_IDENTITY)) return alreadyExists();
   const stale = has(ReasonCode.STALE_VERSION);

@@ -260,7 +260,7 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
         .expect(404);
       expect(moved.body.errors).toEqual(expect.arrayContaining([{ field: 'memberships[0].organisationId', code: 'UNKNOWN_REFERENCE', message: 'No organisation with this id.' }]));
       const cleared = await as(clubKey).patch(`/v1/persons/${inA.id}`).set('If-Match', `"${inA.version}"`).send({ memberships: null }).expect(404);
-      expect(cleared.body.errors).toEqual([{ field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) }]);
+      expect(cleared.body.errors).toEqual([{ field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) }]);
       await admin().get(`/v1/persons/${inA.id}`).expect(200);
     });
 
@@ -277,15 +277,15 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
         .set('If-Match', `"${inAandB.version}"`)
         .send({ memberships: [member(clubA)] })
         .expect(404);
-      expect(removed.body.errors).toEqual([{ field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) }]);
+      expect(removed.body.errors).toEqual([{ field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) }]);
       const changed = await as(clubKey)
         .patch(`/v1/persons/${inAandB.id}`)
         .set('If-Match', `"${inAandB.version}"`)
         .send({ memberships: [{ organisationId: clubB, from: '2024-01-01', to: '2024-12-31' }, member(clubA)] })
         .expect(404);
       expect(changed.body.errors).toEqual([
-        { field: 'memberships[0]', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
-        { field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
+        { field: 'memberships[0]', code: 'OUT_OF_SCOPE', message: expect.any(String) },
+        { field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) },
       ]);
     });
 
@@ -302,7 +302,7 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
       expect(elsewhere.body).toMatchObject({ status: 404, detail: 'No organisation with this id.' });
       expect(elsewhere.body.errors).toEqual([
         { field: 'memberships[0].organisationId', code: 'UNKNOWN_REFERENCE', message: 'No organisation with this id.' },
-        { field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) },
+        { field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) },
       ]);
       const unknown = await as(clubKey)
         .post('/v1/persons')
@@ -310,7 +310,7 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
         .expect(404);
       expect(withoutInstance(unknown.body)).toEqual(withoutInstance(elsewhere.body));
       const nowhere = await as(clubKey).post('/v1/persons').send(newPerson([])).expect(404);
-      expect(nowhere.body.errors).toEqual([{ field: 'memberships', code: 'OUTSIDE_KEY_SCOPE', message: expect.any(String) }]);
+      expect(nowhere.body.errors).toEqual([{ field: 'memberships', code: 'OUT_OF_SCOPE', message: expect.any(String) }]);
       const listed = (await admin().get(`/v1/persons?name=${lastName}&organisationId=${clubB}`)).body as { items: Person[] };
       expect(listed.items.map((p) => p.id).sort()).toEqual([inB.id, inAandB.id].sort());
     });

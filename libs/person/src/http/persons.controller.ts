@@ -25,9 +25,9 @@ type Headed = Pick<ServerResponse, 'setHeader'>;
 /** The answer to `protectedIdentity: true`: 204, the same whether or not the person was in the register. */
 const NOTHING_KEPT = () => new Response(null, { status: 204 });
 
-function caller(actor: string, correlationId: string | undefined): RestCaller {
+function caller(actor: string, correlationId: string | undefined, scope: string | null): RestCaller {
   const usable = correlationId !== undefined && correlationId.length > 0 && correlationId.length <= 128;
-  return { actor, correlationId: usable ? correlationId : undefined };
+  return { actor, correlationId: usable ? correlationId : undefined, scope };
 }
 
 /**
@@ -63,11 +63,11 @@ export class PersonsController {
   ): Promise<PersonDto | Response> {
     const payload = toPersonPayload(body, false);
     if (body.protectedIdentity === true) {
-      await this.protect(scope, payload, caller(actor, correlationId));
+      await this.protect(scope, payload, caller(actor, correlationId, scope));
       return NOTHING_KEPT();
     }
     await this.scopes.checkWrite(scope, undefined, payload);
-    const person = await this.writes.create(payload, caller(actor, correlationId));
+    const person = await this.writes.create(payload, caller(actor, correlationId, scope));
     res.setHeader('ETag', etagOf(person.version));
     res.setHeader('Location', `/v1/persons/${person.id}`);
     return person;
@@ -123,11 +123,11 @@ export class PersonsController {
   ): Promise<PersonDto | Response> {
     const payload = toPersonPayload(body, true);
     if (body.protectedIdentity === true) {
-      await this.protect(scope, payload, caller(actor, correlationId), id);
+      await this.protect(scope, payload, caller(actor, correlationId, scope), id);
       return NOTHING_KEPT();
     }
     const version = await this.scopes.checkChange(scope, id, expectedVersion(ifMatch, true), payload);
-    const person = await this.writes.update(id, version, payload, caller(actor, correlationId));
+    const person = await this.writes.update(id, version, payload, caller(actor, correlationId, scope));
     res.setHeader('ETag', etagOf(person.version));
     return person;
   }
@@ -145,7 +145,7 @@ export class PersonsController {
     @KeyScope() scope: string | null,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
   ): Promise<void> {
-    await this.writes.delete(id, await this.scopes.pinnedVersion(scope, id, expectedVersion(ifMatch, false)), caller(actor, correlationId));
+    await this.writes.delete(id, await this.scopes.pinnedVersion(scope, id, expectedVersion(ifMatch, false)), caller(actor, correlationId, scope));
   }
 
   @Post(':id/erase')
@@ -159,7 +159,7 @@ export class PersonsController {
     @KeyScope() scope: string | null,
     @Headers(CORRELATION_ID_HEADER) correlationId: string | undefined,
   ): Promise<void> {
-    await this.writes.erase(id, caller(actor, correlationId), await this.scopes.pinnedVersion(scope, id, undefined));
+    await this.writes.erase(id, caller(actor, correlationId, scope), await this.scopes.pinnedVersion(scope, id, undefined));
   }
 
   /** `protectedIdentity: true`; through a scoped key only for a person in its subtree (`PersonScopeService.protectionSubject`), with the same 204 either way. */
