@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { testConfig, uniqueId } from '@stafett/testing';
+import { testConfig, uniqueId, waitFor } from '@stafett/testing';
 import { distinctPerson } from '../test/rest-person.factory';
 import { createPersonTestApp } from '../test/person-test-app';
 import { PersonsController } from './persons.controller';
@@ -75,7 +75,7 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
   let inAandB: Person;
 
   beforeAll(async () => {
-    app = await createPersonTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: adminKey }));
+    app = await createPersonTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: adminKey }), { imports: true });
     const db = app.get(DataSource);
     await db.query(`INSERT INTO person.organisation_edge (parent_id, child_id) VALUES ($1, $2), ($2, $3), ($1, $4)`, [federation, clubA, sectionA1, clubB]);
     // The projection's facts too, so memberships resolve once the person rules check their organisations.
@@ -329,6 +329,42 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
       const doomed = await create([member(sectionA1)]);
       await as(clubKey).delete(`/v1/persons/${doomed.id}`).expect(204);
       await admin().get(`/v1/persons/${doomed.id}`).expect(404);
+    });
+  });
+
+  describe('POST /v1/imports through the scoped key', () => {
+    interface Report {
+      status: string;
+      results: { externalId: string; outcome: string; entityId: string | null; reasons: { code: string }[] }[];
+    }
+
+    it('should apply the records in its subtree and refuse the others with OUT_OF_SCOPE, reporting them to the key', async () => {
+      const payload = (memberships: { organisationId: string; from: string }[]) => {
+        const { memberships: _m, ...person } = newPerson(memberships);
+        return { ...person, memberships: memberships.map((m) => ({ organisation: { id: m.organisationId }, from: m.from })) };
+      };
+      const numberOfB = (await admin().get(`/v1/persons/${inB.id}`)).body.personalIdentityNumber as string;
+      const records = [
+        { entityType: 'person', externalId: 'inside', op: 'UPSERT', payload: payload([member(sectionA1)]) },
+        { entityType: 'person', externalId: 'elsewhere', op: 'UPSERT', payload: payload([member(clubB)]) },
+        { entityType: 'person', externalId: 'their-member', op: 'UPSERT', payload: { personalIdentityNumber: numberOfB, firstName: 'Kapad' } },
+      ];
+      const accepted = await as(clubKey)
+        .post('/v1/imports')
+        .send({ source: { system: 'club-a-system' }, records })
+        .expect(202);
+      const done = await waitFor('the batch report', async () => {
+        const report = (await as(clubKey).get(`/v1/imports/${accepted.body.batchId}`).expect(200)).body as Report;
+        return report.status === 'DONE' ? report : undefined;
+      });
+      const byRecord = new Map(done.results.map((r) => [r.externalId, r]));
+      expect(byRecord.get('inside')).toMatchObject({ outcome: 'CREATED', reasons: [] });
+      expect(byRecord.get('elsewhere')).toMatchObject({ outcome: 'REJECTED', entityId: null, reasons: [{ code: 'OUT_OF_SCOPE' }] });
+      expect(byRecord.get('their-member')).toMatchObject({ outcome: 'REJECTED', reasons: [{ code: 'OUT_OF_SCOPE' }] });
+      await as(clubKey)
+        .get(`/v1/persons/${byRecord.get('inside')!.entityId}`)
+        .expect(200);
+      expect((await admin().get(`/v1/persons/${inB.id}`).expect(200)).body).toMatchObject({ version: inB.version, firstName: inB.firstName });
     });
   });
 
