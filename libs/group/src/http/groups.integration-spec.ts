@@ -208,14 +208,15 @@ describe(GroupsController.name, () => {
         { personId: persons[1].id, role: 'PARTICIPANT', from: '2024-09-01' },
       ];
       const { id } = await create(newGroup({ members }));
-      const page1 = (await admin().get(`/v1/groups/${id}/members?limit=3`).expect(200)).body;
-      expect(page1.items.map((m: { personId: string }) => m.personId)).toEqual([persons[0].id, persons[1].id, persons[2].id]);
+      type MemberPage = { items: { personId: string }[]; nextCursor: string | null };
+      const page1 = (await admin().get(`/v1/groups/${id}/members?limit=3`).expect(200)).body as MemberPage;
+      expect(page1.items.map((m) => m.personId)).toEqual([persons[0].id, persons[1].id, persons[2].id]);
       const page2 = (await admin().get(`/v1/groups/${id}/members?limit=3&cursor=${page1.nextCursor}`).expect(200)).body;
       expect(page2).toEqual({ items: [{ personId: persons[1].id, role: 'PARTICIPANT', from: '2024-09-01', to: null }], nextCursor: null });
       const onDay = (await admin().get(`/v1/groups/${id}/members?on=2024-07-15`).expect(200)).body;
       expect(onDay).toEqual({ items: [{ personId: persons[0].id, role: 'LEADER', from: '2024-01-01', to: null }], nextCursor: null });
-      const lastDay = (await admin().get(`/v1/groups/${id}/members?on=2024-06-30`).expect(200)).body;
-      expect(lastDay.items.map((m: { personId: string }) => m.personId)).toEqual([persons[0].id, persons[1].id]);
+      const lastDay = (await admin().get(`/v1/groups/${id}/members?on=2024-06-30`).expect(200)).body as MemberPage;
+      expect(lastDay.items.map((m) => m.personId)).toEqual([persons[0].id, persons[1].id]);
       const bad = await admin().get(`/v1/groups/${id}/members?on=2024-02-30`).expect(422);
       expect(bad.body.errors).toEqual([{ field: 'on', code: 'INVALID_DATE', message: expect.any(String) }]);
       await admin().get(`/v1/groups/${randomUUID()}/members`).expect(404);
