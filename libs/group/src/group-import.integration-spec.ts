@@ -46,7 +46,8 @@ describe(GroupModule.name, () => {
   });
 
   beforeAll(async () => {
-    app = await createGroupTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix }));
+    // A short wait for missing references, so that the bounded wait ends within the test.
+    app = await createGroupTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_REFERENCE_WAIT_MS: '5000' }));
     db = app.get<DataSource>(getDataSourceToken());
     await topics.startReading();
     org = club({ externalIds: [{ system: 'idrottsonline', id: uniqueId('club') }] });
@@ -118,17 +119,18 @@ describe(GroupModule.name, () => {
   });
 
   it('should reject invalid records naming each field and rule, and store nothing of them', async () => {
+    const valid = (overrides: Partial<GroupImportPayload>) => group({ members: [{ person: { id: anna.id }, role: 'LEADER', from: '2024-01-01', to: null }], ...overrides });
     const cases: { externalId: string; payload: GroupImportPayload; reasons: { code: string; field: string }[] }[] = [
-      { externalId: 'bad-name', payload: group({ name: '   ' }), reasons: [{ code: 'REQUIRED', field: 'name' }] },
-      { externalId: 'bad-type', payload: group({ type: null }), reasons: [{ code: 'REQUIRED', field: 'type' }] },
+      { externalId: 'bad-name', payload: valid({ name: '   ' }), reasons: [{ code: 'REQUIRED', field: 'name' }] },
+      { externalId: 'bad-type', payload: valid({ type: null }), reasons: [{ code: 'REQUIRED', field: 'type' }] },
       {
         externalId: 'bad-dates',
-        payload: group({ members: [{ person: { id: anna.id }, role: 'LEADER', from: '2024-05-01', to: '2024-04-30' }] }),
+        payload: valid({ members: [{ person: { id: anna.id }, role: 'LEADER', from: '2024-05-01', to: '2024-04-30' }] }),
         reasons: [{ code: 'INVALID_DATE', field: 'members[0].to' }],
       },
       {
         externalId: 'bad-overlap',
-        payload: group({
+        payload: valid({
           members: [
             { person: { id: anna.id }, role: 'LEADER', from: '2024-01-01', to: '2024-12-31' },
             { person: { personalIdentityNumber: anna.personalIdentityNumber }, role: 'PARTICIPANT', from: '2024-06-01', to: null },
@@ -157,7 +159,7 @@ describe(GroupModule.name, () => {
         payload: group({ members: [{ person: { system: 'idrottsonline', externalId: late.externalIds![0].id }, role: 'PARTICIPANT', from: '2025-01-01', to: null }] }),
       },
     ]);
-    await new Promise((r) => setTimeout(r, 3_000));
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(topics.results.find((r) => r.recordId === record.recordId)).toBeUndefined();
     await topics.publishPersons([late]);
     const result = (await topics.resultsOf([record])).get(record.recordId)!;
@@ -165,4 +167,30 @@ describe(GroupModule.name, () => {
     const [event] = await topics.eventsOf(result.entityId!, 1);
     expect(event.after!.members).toEqual([{ personId: late.id, role: 'PARTICIPANT', from: '2025-01-01', to: null }]);
   });
+
+  it('should reject with UNKNOWN_REFERENCE on each exact field when the organisation and a person never appear, without quoting the personnummer', async () => {
+    const stranger = projectedPerson();
+    const [record] = await topics.importRecords('idrottsonline', [
+      {
+        externalId: 'grp-never',
+        payload: group({
+          organisation: { system: 'idrottsonline', externalId: 'no-such-club' },
+          members: [
+            { person: { id: anna.id }, role: 'LEADER', from: '2024-01-01', to: null },
+            { person: { personalIdentityNumber: stranger.personalIdentityNumber }, role: 'PARTICIPANT', from: '2024-01-01', to: null },
+          ],
+        }),
+      },
+    ]);
+    const result = (await topics.resultsOf([record], 60_000)).get(record.recordId)!;
+    expect(result).toMatchObject({
+      outcome: 'REJECTED',
+      entityId: null,
+      reasons: [
+        { code: 'UNKNOWN_REFERENCE', field: 'organisation', message: expect.any(String) },
+        { code: 'UNKNOWN_REFERENCE', field: 'members[1].person', message: expect.any(String) },
+      ],
+    });
+    expect(JSON.stringify(result)).not.toContain(stranger.personalIdentityNumber!.slice(2));
+  }, 90_000);
 });
