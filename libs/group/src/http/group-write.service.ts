@@ -12,6 +12,8 @@ import { toGroupView } from './group-view';
 export interface RestCaller {
   readonly actor: string;
   readonly correlationId: string | undefined;
+  /** The organisation subtree the caller's key is bound to (null: a global key); the pipeline confines the write to it. */
+  readonly scope: string | null;
 }
 
 /** Reasons name import fields (`organisation`, `members[0].person`); a REST client sent `organisationId`, `members[0].personId`. */
@@ -26,7 +28,7 @@ type GroupOutcome = EntityOutcome<GroupState>;
 /**
  * REST writes as group commands (`source.system: "api"`, the key's name as actor), applied by the
  * group's entity writer: the rules, versions and events of imports. A refused command becomes a
- * problem: NOT_FOUND → 404, STALE_VERSION → 412, anything else (UNKNOWN_REFERENCE included) → 422
+ * problem: NOT_FOUND and OUT_OF_SCOPE → 404, STALE_VERSION → 412, anything else (UNKNOWN_REFERENCE included) → 422
  * naming the fields.
  */
 @Injectable()
@@ -34,15 +36,15 @@ export class GroupWriteService {
   constructor(@InjectEntityWriter('group') private readonly groups: EntityWriter<GroupState, GroupImportPayload, GroupPatch, undefined>) {}
 
   async create(payload: GroupImportPayload, caller: RestCaller): Promise<GroupDto> {
-    return this.viewOf(await this.apply({ ...this.command(caller, 'UPSERT', payload), expectedVersion: 0 }));
+    return this.viewOf(await this.apply({ ...this.command(caller, 'UPSERT', payload), expectedVersion: 0 }, 'create'));
   }
 
   async update(id: string, expectedVersion: number | undefined, payload: GroupImportPayload, caller: RestCaller): Promise<GroupDto> {
-    return this.viewOf(await this.apply({ ...this.command(caller, 'UPSERT', payload), targetId: id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
+    return this.viewOf(await this.apply({ ...this.command(caller, 'UPSERT', payload), targetId: id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, 'update'));
   }
 
   async delete(id: string, expectedVersion: number | undefined, caller: RestCaller): Promise<void> {
-    await this.apply({ ...this.command(caller, 'DELETE', null), targetId: id, ...(expectedVersion === undefined ? {} : { expectedVersion }) });
+    await this.apply({ ...this.command(caller, 'DELETE', null), targetId: id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, 'delete');
   }
 
   private command(caller: RestCaller, op: GroupCommand['op'], payload: GroupImportPayload | null): GroupCommand {
@@ -59,10 +61,10 @@ export class GroupWriteService {
     };
   }
 
-  private async apply(command: GroupCommand): Promise<GroupOutcome> {
+  private async apply(command: GroupCommand, write: 'create' | 'update' | 'delete'): Promise<GroupOutcome> {
     const [outcome] = await this.groups.apply([command]);
     if (!outcome) throw new Error('the writer returned no outcome');
-    if (outcome.outcome === 'REJECTED') throw rejection(outcome.reasons);
+    if (outcome.outcome === 'REJECTED') throw rejection(outcome.reasons, write);
     return outcome;
   }
 
@@ -72,9 +74,11 @@ export class GroupWriteService {
   }
 }
 
-function rejection(reasons: readonly Reason[]): ProblemException {
+function rejection(reasons: readonly Reason[], write: 'create' | 'update' | 'delete'): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
   if (has(ReasonCode.NOT_FOUND)) return Problems.notFound('No group with this id.');
+  // Outside the key's subtree is as good as absent: the group, or on a create the organisation.
+  if (has(ReasonCode.OUT_OF_SCOPE)) return Problems.notFound(write === 'create' ? 'No organisation with this id.' : 'No group with this id.');
   const stale = has(ReasonCode.STALE_VERSION);
   if (stale) return Problems.preconditionFailed(`${stale.message} Read it again and retry with its ETag.`, [toFieldError(stale)]);
   return Problems.validation(reasons.map(toFieldError), 'The group was not accepted; see errors.');

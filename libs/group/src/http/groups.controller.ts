@@ -23,9 +23,9 @@ const ETAG_HEADER = { ETag: { description: 'The version of the group, "<version>
 
 type Headed = Pick<ServerResponse, 'setHeader'>;
 
-function caller(actor: string, correlationId: string | undefined): RestCaller {
+function caller(actor: string, scope: string | null, correlationId: string | undefined): RestCaller {
   const usable = correlationId !== undefined && correlationId.length > 0 && correlationId.length <= 128;
-  return { actor, correlationId: usable ? correlationId : undefined };
+  return { actor, scope, correlationId: usable ? correlationId : undefined };
 }
 
 /**
@@ -54,7 +54,7 @@ export class GroupsController {
     @Res({ passthrough: true }) res: Headed,
   ): Promise<GroupDto> {
     await this.assertOrganisationInScope(scope, body.organisationId);
-    const group = await this.writes.create(toGroupPayload(body, false), caller(actor, correlationId));
+    const group = await this.writes.create(toGroupPayload(body, false), caller(actor, scope, correlationId));
     res.setHeader('ETag', etagOf(group.version));
     res.setHeader('Location', `/v1/groups/${group.id}`);
     return group;
@@ -117,7 +117,7 @@ export class GroupsController {
       await this.visible(id, scope);
       if (body.organisationId != null) await this.assertOrganisationInScope(scope, body.organisationId);
     }
-    const group = await this.writes.update(id, version, toGroupPayload(body, true), caller(actor, correlationId));
+    const group = await this.writes.update(id, version, toGroupPayload(body, true), caller(actor, scope, correlationId));
     res.setHeader('ETag', etagOf(group.version));
     return group;
   }
@@ -137,7 +137,7 @@ export class GroupsController {
   ): Promise<void> {
     const version = expectedVersion(ifMatch, false);
     if (scope !== null) await this.visible(id, scope);
-    await this.writes.delete(id, version, caller(actor, correlationId));
+    await this.writes.delete(id, version, caller(actor, scope, correlationId));
   }
 
   /** The group, if it exists and the key may see it; else the 404 of an unknown id. */
