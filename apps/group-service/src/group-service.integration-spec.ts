@@ -78,7 +78,7 @@ describe('group-service process', () => {
       60_000,
     );
     expect(report.results).toEqual([expect.objectContaining({ outcome: 'CREATED' })]);
-    const group = (await (await call('GET', `/v1/groups/${report.results[0].entityId}`)).json()) as unknown;
+    const group = await (await call('GET', `/v1/groups/${report.results[0].entityId}`)).json();
     expect(group).toMatchObject({
       organisationId: org.id,
       name: 'Knattegruppen',
