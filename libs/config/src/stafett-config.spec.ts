@@ -21,6 +21,7 @@ describe(loadConfig.name, () => {
       kafkaSaslUsername: undefined,
       kafkaSaslPassword: undefined,
       referenceWaitMs: 900_000,
+      changesRetentionDays: 30,
     });
   });
 
@@ -30,6 +31,12 @@ describe(loadConfig.name, () => {
 
   it('should refuse a STAFETT_MIGRATE_AT_START that is not a boolean', () => {
     expect(() => loadConfig({ STAFETT_MIGRATE_AT_START: 'later' })).toThrow(/STAFETT_MIGRATE_AT_START must be true or false \(got "later"\)/);
+  });
+
+  it('should parse STAFETT_CHANGES_RETENTION_DAYS and refuse what is not a number of days', () => {
+    expect(loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '7' }).changesRetentionDays).toBe(7);
+    expect(() => loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '0' })).toThrow(/STAFETT_CHANGES_RETENTION_DAYS must be a whole number of days \(1 or more\) \(got "0"\)/);
+    expect(() => loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '2w' })).toThrow(/STAFETT_CHANGES_RETENTION_DAYS must be a whole number of days/);
   });
 
   it('should refuse an unknown SASL mechanism', () => {

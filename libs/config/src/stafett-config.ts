@@ -44,6 +44,8 @@ export interface StafettConfig {
   readonly kafkaSaslPassword: string | undefined;
   /** How long an import record that references an entity not yet seen waits (parked) before it is rejected with UNKNOWN_REFERENCE. */
   readonly referenceWaitMs: number;
+  /** Days the change log of `GET /v1/changes` keeps a change (as long as the events topics keep it); default 30. */
+  readonly changesRetentionDays: number;
 }
 
 export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512';
@@ -132,6 +134,12 @@ function parseSaslMechanism(raw: string): KafkaSaslMechanism {
   const mechanism = raw.toLowerCase() as KafkaSaslMechanism;
   if (!SASL_MECHANISMS.includes(mechanism)) throw new ConfigValueError(`must be one of ${SASL_MECHANISMS.join(', ')}`);
   return mechanism;
+}
+
+function parseDays(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || n < 1) throw new ConfigValueError('must be a whole number of days (1 or more)');
+  return n;
 }
 
 function parseText(raw: string): string {
@@ -254,6 +262,14 @@ export const CONFIG_VARIABLES = [
     sensitive: false,
     default: '900000',
     parse: parseWaitMs,
+  },
+  {
+    name: 'STAFETT_CHANGES_RETENTION_DAYS',
+    key: 'changesRetentionDays',
+    description: 'Days GET /v1/changes keeps a change (match the retention of the events topics); default 30',
+    sensitive: false,
+    default: '30',
+    parse: parseDays,
   },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
