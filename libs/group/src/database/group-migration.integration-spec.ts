@@ -45,7 +45,7 @@ describe('group migrations', () => {
     expect(drift.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it("should find a person's groups through the index on member.person_id, and a club's groups through organisation_id", async () => {
+  it("should find a person's groups through the index on member.person_id, a club's groups through organisation_id and a type's through type, in id order", async () => {
     const plan = async (sql: string) => {
       await dataSource.query('SET enable_seqscan = off');
       const rows = await dataSource.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`);
@@ -53,7 +53,12 @@ describe('group migrations', () => {
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
     expect(await plan(`SELECT group_id FROM "group".member WHERE person_id = ANY('{00000000-0000-4000-8000-000000000001}'::uuid[])`)).toMatch(/ix_member_person/);
-    expect(await plan(`SELECT id FROM "group"."group" WHERE organisation_id = '00000000-0000-4000-8000-000000000001'`)).toMatch(/ix_group_organisation/);
+    expect(
+      await plan(
+        `SELECT id FROM "group"."group" WHERE organisation_id = '00000000-0000-4000-8000-000000000001' AND id > '00000000-0000-4000-8000-000000000000' ORDER BY id LIMIT 51`,
+      ),
+    ).toMatch(/ix_group_organisation/);
+    expect(await plan(`SELECT id FROM "group"."group" WHERE type = 'TEAM' AND id > '00000000-0000-4000-8000-000000000000' ORDER BY id LIMIT 51`)).toMatch(/ix_group_type/);
     expect(await plan(`SELECT id FROM "group"."group" WHERE lower(name) LIKE 'p15%'`)).toMatch(/ix_group_name/);
   });
 

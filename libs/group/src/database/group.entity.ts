@@ -9,7 +9,8 @@ export const bigintAsNumber = { from: (v: string | null) => (v === null ? null :
  * describe the tables for reads and for the migration drift check.
  */
 @Entity({ schema: 'group', name: 'group' })
-@Index('ix_group_organisation', ['organisationId'])
+@Index('ix_group_organisation', ['organisationId', 'id'])
+@Index('ix_group_type', ['type', 'id'])
 // An expression index (lower(name) text_pattern_ops, for name prefixes) TypeORM cannot describe: left alone.
 @Index('ix_group_name', { synchronize: false })
 export class GroupEntity {

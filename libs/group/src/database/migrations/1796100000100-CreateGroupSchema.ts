@@ -18,7 +18,9 @@ export class CreateGroupSchema1796100000100 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX "ix_group_organisation" ON "group"."group" ("organisation_id")`);
+    // Lists page by id within a filter: (filter, id) serves both the filter and the keyset order.
+    await q.query(`CREATE INDEX "ix_group_organisation" ON "group"."group" ("organisation_id", "id")`);
+    await q.query(`CREATE INDEX "ix_group_type" ON "group"."group" ("type", "id")`);
     await q.query(`CREATE INDEX "ix_group_name" ON "group"."group" (lower("name") text_pattern_ops)`);
     await q.query(`
       CREATE TABLE "group"."member" (
