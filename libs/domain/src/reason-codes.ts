@@ -16,6 +16,8 @@ export const ReasonCode = {
   INVALID_MUNICIPALITY_CODE: 'INVALID_MUNICIPALITY_CODE',
   INVALID_ENUM: 'INVALID_ENUM',
   TOO_LONG: 'TOO_LONG',
+  // A field's value is not allowed together with another field's (e.g. an admin API key bound to an organisation).
+  INVALID_COMBINATION: 'INVALID_COMBINATION',
   // Matching and flow
   AMBIGUOUS_MATCH: 'AMBIGUOUS_MATCH',
   PROTECTED_IDENTITY: 'PROTECTED_IDENTITY',
