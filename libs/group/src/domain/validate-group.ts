@@ -15,8 +15,9 @@ export const SPORT_MAX = 100;
  */
 export function normalizeReference(ref: Reference, kind: 'organisation' | 'person', field: string): { ref: Reference } | { error: Reason } {
   const id = ref.id?.trim() || undefined;
-  const system = ref.system?.trim() || undefined;
-  const externalId = ref.externalId?.trim() || undefined;
+  // A source's ids are taken as they are (the projection keeps them so); blank counts as absent.
+  const system = ref.system?.trim() ? ref.system : undefined;
+  const externalId = ref.externalId?.trim() ? ref.externalId : undefined;
   const pnr = ref.personalIdentityNumber?.trim() || undefined;
   const forms = [id !== undefined, system !== undefined || externalId !== undefined, pnr !== undefined].filter(Boolean).length;
   const allowed = kind === 'person' ? 'an id, a {system, externalId} link or a personalIdentityNumber' : 'an id or a {system, externalId} link';
