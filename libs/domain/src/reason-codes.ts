@@ -27,6 +27,8 @@ export const ReasonCode = {
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
+  // A person is a member of a group twice over a period (group members: the same person's date ranges must not overlap).
+  OVERLAPPING_MEMBERSHIP: 'OVERLAPPING_MEMBERSHIP',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
   DEAD_LETTERED: 'DEAD_LETTERED',
 } as const;
