@@ -12,6 +12,8 @@ import type { ActivityDto, ActivityPageDto } from '../dtos/activity.dto';
 import { toActivityView } from '../activity-view';
 
 export interface ActivityFilter {
+  /** An organisation-scoped key: only activities of these organisations (its subtree). */
+  readonly withinOrganisations?: readonly string[];
   readonly organisationId?: string;
   readonly groupId?: string;
   /** ISO 8601: startsAt ≥ from. */
@@ -22,7 +24,7 @@ export interface ActivityFilter {
   readonly status?: ActivityStatus;
 }
 
-interface Position {
+export interface Position {
   s: string;
   id: string;
 }
@@ -62,23 +64,7 @@ export class ActivityQueryService {
   async list(filter: ActivityFilter, scope: string | null, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ActivityPageDto> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isPosition);
     const organisations = scope === null ? undefined : await this.tree.subtree(scope);
-    const items = await this.read((m) => {
-      const qb = m
-        .getRepository(ActivityEntity)
-        .createQueryBuilder('a')
-        .orderBy('a.startsAt', 'ASC')
-        .addOrderBy('a.id', 'ASC')
-        .limit(limit + 1);
-      if (after) qb.andWhere('(a.startsAt, a.id) > (:afterStart, :afterId)', { afterStart: after.s, afterId: after.id });
-      if (organisations) qb.andWhere('a.organisationId = ANY(:organisations)', { organisations });
-      if (filter.organisationId) qb.andWhere('a.organisationId = :org', { org: filter.organisationId.toLowerCase() });
-      if (filter.groupId) qb.andWhere('a.groupId = :group', { group: filter.groupId.toLowerCase() });
-      if (filter.from) qb.andWhere('a.startsAt >= :from', { from: new Date(filter.from).toISOString() });
-      if (filter.to) qb.andWhere('a.startsAt < :to', { to: new Date(filter.to).toISOString() });
-      if (filter.type) qb.andWhere('a.type = :type', { type: filter.type });
-      if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
-      return qb;
-    });
+    const items = await this.read((m) => activityPageQuery(m, { ...filter, withinOrganisations: organisations }, limit, after));
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = items.length > limit ? encodeCursor({ s: last.startsAt, id: last.id }) : null;
@@ -100,4 +86,27 @@ export class ActivityQueryService {
       });
     });
   }
+}
+
+/**
+ * The ids of one page of activities, ordered by startsAt then id (keyset after `after`): served by
+ * `ix_activity_organisation_starts_at` / `ix_activity_group_starts_at` / `ix_activity_starts_at`.
+ */
+export function activityPageQuery(m: EntityManager, filter: ActivityFilter, limit: number, after?: Position): SelectQueryBuilder<ActivityEntity> {
+  const qb = m
+    .getRepository(ActivityEntity)
+    .createQueryBuilder('a')
+    .select('a.id')
+    .orderBy('a.startsAt', 'ASC')
+    .addOrderBy('a.id', 'ASC')
+    .limit(limit + 1);
+  if (after) qb.andWhere('(a.startsAt, a.id) > (:afterStart, :afterId)', { afterStart: after.s, afterId: after.id });
+  if (filter.withinOrganisations) qb.andWhere('a.organisationId = ANY(:within)', { within: filter.withinOrganisations });
+  if (filter.organisationId) qb.andWhere('a.organisationId = :org', { org: filter.organisationId.toLowerCase() });
+  if (filter.groupId) qb.andWhere('a.groupId = :group', { group: filter.groupId.toLowerCase() });
+  if (filter.from) qb.andWhere('a.startsAt >= :from', { from: new Date(filter.from).toISOString() });
+  if (filter.to) qb.andWhere('a.startsAt < :to', { to: new Date(filter.to).toISOString() });
+  if (filter.type) qb.andWhere('a.type = :type', { type: filter.type });
+  if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
+  return qb;
 }
