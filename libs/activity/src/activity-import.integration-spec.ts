@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Person } from '@stafett/contracts';
+import { makePersonnummer } from '@stafett/domain';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
 import { ActivityModule } from './activity.module';
 import { club, member, training, trainingGroup } from './test/activity-factory';
@@ -179,6 +180,37 @@ describe(ActivityModule.name, () => {
     });
     const [{ n }] = await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM activity.external_id WHERE system = 'club-system' AND external_id LIKE 'bad-%'`);
     expect(n).toBe('0');
+  });
+
+  it('should resolve a participant by personnummer, and name an unknown one without quoting it', async () => {
+    const pnr = makePersonnummer({ birthDate: '2013-02-11', sex: 'FEMALE', serial: 123 });
+    const unknownPnr = makePersonnummer({ birthDate: '2013-02-12', sex: 'FEMALE', serial: 124 });
+    const withPnr = member(30, org.id, { personalIdentityNumber: pnr });
+    await topics.publishState('person', withPnr.id, withPnr);
+    await known([withPnr.id]);
+    const { result } = await importOne(
+      'pnr-1',
+      training(org.id, '2027-06-01T17:00:00Z', { participants: [{ person: { personalIdentityNumber: pnr }, role: 'PARTICIPANT', attended: false }] }),
+    );
+    expect(result).toMatchObject({ outcome: 'CREATED' });
+    expect((await topics.eventOf(result.entityId!, 'CREATE')).after?.participants).toEqual([{ personId: withPnr.id, role: 'PARTICIPANT', attended: false }]);
+
+    const rejected = await importOne(
+      'pnr-2',
+      training(org.id, '2027-06-02T17:00:00Z', {
+        title: '   ',
+        participants: [{ person: { personalIdentityNumber: unknownPnr }, role: 'PARTICIPANT', attended: false }],
+      }),
+    );
+    // Refused for more than a missing reference: rejected at once, not parked.
+    expect(rejected.result).toMatchObject({
+      outcome: 'REJECTED',
+      reasons: [
+        { code: 'REQUIRED', field: 'title' },
+        { code: 'UNKNOWN_REFERENCE', field: 'participants[0].person' },
+      ],
+    });
+    expect(JSON.stringify(rejected.result)).not.toContain(unknownPnr.slice(0, 8));
   });
 
   describe('references that are not known yet', () => {
