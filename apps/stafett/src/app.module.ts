@@ -6,6 +6,7 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
+import { ActivityModule } from '@stafett/activity';
 import { ChangesModule } from '@stafett/changes';
 import { GroupModule } from '@stafett/group';
 import { ImportsModule } from '@stafett/imports';
@@ -46,6 +47,7 @@ export class AppModule {
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
         PersonModule.forRoot(),
         GroupModule.forRoot(),
+        ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
         HealthModule.forRoot({
