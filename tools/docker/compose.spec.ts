@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
@@ -13,6 +13,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
+  ports?: string[];
 }
 
 interface ComposeFile {
@@ -88,5 +89,30 @@ describe('docker-compose.yml', () => {
     const known = new Set<string>(CONFIG_VARIABLES.map((v) => v.name));
     const used = platformServices().flatMap(([name, s]) => Object.keys(s.environment ?? {}).map((v) => `${name}: ${v}`));
     expect(used.filter((u) => !known.has(u.split(': ')[1]))).toEqual([]);
+  });
+
+  it.each(['organisation-service', 'person-service', 'group-service', 'activity-service'])(
+    'should run %s alone in the split profile from its Dockerfile, configured and started like the platform',
+    (name) => {
+      const service = compose.services[name];
+      expect(service).toMatchObject({ profiles: ['split'], build: { context: '.', dockerfile: `apps/${name}/Dockerfile` }, image: `stafett/${name}:local` });
+      expect(service.environment).toEqual(compose.services['stafett'].environment);
+      expect(service.healthcheck).toEqual(compose.services['stafett'].healthcheck);
+      expect(service.depends_on).toEqual(compose.services['stafett'].depends_on);
+    },
+  );
+
+  it('should publish every service on a host port of its own', () => {
+    const hostPorts = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => [name, p.split(':').slice(0, -1).join(':')]));
+    const taken = new Map<string, string>();
+    const clashes = hostPorts.filter(([name, port]) => taken.has(port) || !taken.set(port, name));
+    expect(clashes).toEqual([]);
+  });
+
+  it('should build only Dockerfiles that exist', () => {
+    const missing = platformServices()
+      .map(([name, s]) => [name, s.build!.dockerfile])
+      .filter(([, dockerfile]) => !existsSync(path.join(repo, dockerfile)));
+    expect(missing).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { CONFIG_VARIABLES } from '@stafett/config';
@@ -8,6 +8,16 @@ import { deployables } from '../docker/deployables';
 const repo = path.resolve(__dirname, '..', '..');
 const chart = path.join(repo, 'charts/stafett');
 const production = path.join(chart, 'ci/production-values.yaml');
+
+/** The domain services that run alone (besides the all-in-one), each with its REST resource. */
+const DOMAIN_SERVICES = [
+  ['organisation-service', '/v1/organisations'],
+  ['person-service', '/v1/persons'],
+  ['group-service', '/v1/groups'],
+  ['activity-service', '/v1/activities'],
+] as const;
+/** `--set` arguments that turn every domain service off. */
+const withoutDomainServices = DOMAIN_SERVICES.flatMap(([name]) => ['--set', `components.${name}.enabled=false`]);
 
 interface EnvVar {
   name: string;
@@ -69,6 +79,8 @@ const ofKind = (manifests: Manifest[], kind: string) => manifests.filter((m) => 
 const containerOf = (m: Manifest) => m.spec!.template!.spec!.containers![0];
 const componentOf = (m: Manifest) => m.metadata.labels?.['app.kubernetes.io/component'];
 const envOf = (m: Manifest, configMap: Manifest) => ({ ...configMap.data, ...Object.fromEntries((containerOf(m).env ?? []).map((e) => [e.name, e.value ?? e.valueFrom])) });
+/** The Ingress's routes as [path, Service name]. */
+const routesOf = (manifests: Manifest[]) => ofKind(manifests, 'Ingress').flatMap((i) => i.spec!.rules![0].http.paths.map((p) => [p.path, p.backend.service.name] as const));
 
 describe.each([
   ['default values', [] as string[]],
@@ -142,6 +154,24 @@ describe.each([
     expect(names.filter((n) => !known.has(n))).toEqual([]);
   });
 
+  it.each(DOMAIN_SERVICES)('should deploy %s like every domain service: its image, the shared configuration, a Service on its port', (name) => {
+    const [configMap] = ofKind(manifests, 'ConfigMap');
+    const deployment = deployments.find((d) => componentOf(d) === name);
+    expect(deployment).toBeDefined();
+    const container = containerOf(deployment!);
+    expect(container.image).toMatch(new RegExp(`(^|/)(stafett/)?${name}:0\\.1\\.0$`));
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    expect(envOf(deployment!, configMap)).toMatchObject({
+      PORT: '8080',
+      KAFKA_BROKERS: expect.any(String),
+      SCHEMA_REGISTRY_URL: expect.any(String),
+      STAFETT_MIGRATE_AT_START: 'false',
+    });
+    const service = ofKind(manifests, 'Service').find((s) => componentOf(s) === name);
+    expect(service?.metadata.name).toBe(`demo-stafett-${name}`);
+    expect(service?.spec?.ports).toEqual([expect.objectContaining({ name: 'http', port: 8080 })]);
+  });
+
   it('should take secrets from existing Secrets by reference and render none', () => {
     expect(ofKind(manifests, 'Secret')).toEqual([]);
     const [configMap] = ofKind(manifests, 'ConfigMap');
@@ -171,7 +201,7 @@ describe('charts/stafett values', () => {
   });
 
   it('should connect to Kafka over TLS with the mounted CA and SASL/SCRAM credentials from a Secret', () => {
-    const [person] = ofKind(prod, 'Deployment');
+    const person = ofKind(prod, 'Deployment').find((d) => componentOf(d) === 'person-service')!;
     const env = envOf(person, prodConfig);
     expect(env).toMatchObject({
       KAFKA_SSL: 'true',
@@ -185,24 +215,73 @@ describe('charts/stafett values', () => {
   });
 
   it("should route each enabled component's /v1 paths through the Ingress to its Service", () => {
-    const [ingress] = ofKind(prod, 'Ingress');
-    const routes = ingress.spec!.rules![0].http.paths.map((p) => [p.path, p.backend.service.name]);
-    expect(routes).toEqual([
+    expect(routesOf(prod)).toEqual([
+      ['/v1/activities', 'demo-stafett-activity-service'],
+      ['/v1/groups', 'demo-stafett-group-service'],
+      ['/v1/organisations', 'demo-stafett-organisation-service'],
       ['/v1/persons', 'demo-stafett-person-service'],
       ['/v1/imports', 'demo-stafett-person-service'],
     ]);
-    expect(ofKind(prod, 'Service').map((s) => s.metadata.name)).toContain('demo-stafett-person-service');
   });
 
-  it('should deploy nothing of a disabled component', () => {
-    const manifests = render('--set', 'components.person-service.enabled=false');
-    expect(manifests.filter((m) => componentOf(m) === 'person-service')).toEqual([]);
+  it.each([
+    ['default values', ['--set', 'ingress.enabled=true']],
+    ['production values', ['-f', production]],
+    ['the all-in-one beside the services', ['--set', 'ingress.enabled=true', '--set', 'components.stafett.enabled=true']],
+  ])('should route every path to a Service that is rendered, with a port named http (%s)', (_, args) => {
+    const manifests = render(...args);
+    const services = new Map(ofKind(manifests, 'Service').map((s) => [s.metadata.name, s.spec!.ports!.map((p) => p.name)]));
+    const routes = routesOf(manifests);
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter(([, service]) => !services.get(service)?.includes('http'))).toEqual([]);
+  });
+
+  it.each(DOMAIN_SERVICES)('should send %s its resource path, and POST /v1/imports to one service only', (name, resource) => {
+    const routes = routesOf(render('--set', 'ingress.enabled=true'));
+    expect(routes.filter(([p]) => p === resource)).toEqual([[resource, `demo-stafett-${name}`]]);
+    expect(routes.filter(([p]) => p === '/v1/imports')).toEqual([['/v1/imports', 'demo-stafett-person-service']]);
+  });
+
+  it('should refuse /v1/imports routed to a second service (the Ingress cannot route by entity type)', () => {
+    expect(() => render('--set', 'ingress.enabled=true', '--set', 'components.group-service.ingressPaths={/v1/groups,/v1/imports}')).toThrow(
+      'ingress path /v1/imports is routed to both group-service and person-service',
+    );
+  });
+
+  it('should route /v1 of the all-in-one installation to the all-in-one (its default paths)', () => {
+    const manifests = render('--set', 'ingress.enabled=true', '--set', 'components.stafett.enabled=true', ...withoutDomainServices);
+    expect(routesOf(manifests)).toEqual([
+      ['/v1', 'demo-stafett-stafett'],
+      ['/registry', 'demo-stafett-stafett'],
+      ['/docs', 'demo-stafett-stafett'],
+      ['/docs-json', 'demo-stafett-stafett'],
+    ]);
+  });
+
+  it.each(DOMAIN_SERVICES)('should deploy nothing of %s when it is disabled, and keep the others', (name) => {
+    const manifests = render('--set', `components.${name}.enabled=false`);
+    expect(manifests.filter((m) => componentOf(m) === name)).toEqual([]);
+    expect(ofKind(manifests, 'Deployment').length).toBe(DOMAIN_SERVICES.length);
   });
 
   it('should run the all-in-one alone with its built-in registry for a small installation', () => {
-    const manifests = render('--set', 'components.stafett.enabled=true', '--set', 'components.person-service.enabled=false', '--set', 'components.schema-registry.enabled=false');
+    const manifests = render('--set', 'components.stafett.enabled=true', ...withoutDomainServices, '--set', 'components.schema-registry.enabled=false');
     expect(ofKind(manifests, 'Deployment').map(componentOf)).toEqual(['stafett']);
     expect(ofKind(manifests, 'ConfigMap')[0].data).not.toHaveProperty('SCHEMA_REGISTRY_URL');
+  });
+
+  it('should pass the optional reference wait and change retention only when they are set', () => {
+    const [defaultConfig] = ofKind(defaults, 'ConfigMap');
+    expect(defaultConfig.data).not.toHaveProperty('STAFETT_REFERENCE_WAIT_MS');
+    expect(defaultConfig.data).not.toHaveProperty('STAFETT_CHANGES_RETENTION_DAYS');
+    expect(prodConfig.data).toMatchObject({ STAFETT_REFERENCE_WAIT_MS: '3600000', STAFETT_CHANGES_RETENTION_DAYS: '30' });
+    const [set] = ofKind(render('--set-string', 'config.STAFETT_REFERENCE_WAIT_MS=60000', '--set-string', 'config.STAFETT_CHANGES_RETENTION_DAYS=7'), 'ConfigMap');
+    expect(set.data).toMatchObject({ STAFETT_REFERENCE_WAIT_MS: '60000', STAFETT_CHANGES_RETENTION_DAYS: '7' });
+  });
+
+  it('should refuse a reference wait that is not a number of milliseconds', () => {
+    expect(() => render('--set-string', 'config.STAFETT_REFERENCE_WAIT_MS=15m')).toThrow("at '/config/STAFETT_REFERENCE_WAIT_MS'");
+    expect(() => render('--set', 'config.STAFETT_CHANGES_RETENTION_DAYS=30')).toThrow("at '/config/STAFETT_CHANGES_RETENTION_DAYS'");
   });
 
   it('should refuse a negative replica count with the value it refused', () => {
@@ -227,7 +306,25 @@ describe('charts/stafett values', () => {
 
   it('should refuse services without any registry', () => {
     expect(() => render('--set', 'components.schema-registry.enabled=false')).toThrow(
-      'person-service need a schema registry: set schemaRegistry.url or enable components.schema-registry',
+      'activity-service, group-service, organisation-service, person-service need a schema registry: set schemaRegistry.url or enable components.schema-registry',
     );
+  });
+});
+
+describe('the migration Job (main.js migrate of the all-in-one)', () => {
+  const platformSchema = readFileSync(path.join(repo, 'apps/stafett/src/platform-schema.ts'), 'utf8');
+  const platformMigrations = new Set(/PLATFORM_MIGRATIONS = \[([^\]]*)\]/.exec(platformSchema)?.[1].match(/\b[A-Z_]+_MIGRATIONS\b/g) ?? []);
+  const services = deployables().filter((app) => app !== 'stafett');
+
+  it.each(services)("should create every table of %s before it starts (its migrations are the Job's)", (app) => {
+    const dir = path.join(repo, 'apps', app, 'src');
+    const modules = readdirSync(dir).filter((f) => f.endsWith('.module.ts'));
+    const own = modules.flatMap((f) => /migrations: \[([^\]]*)\]/.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1].match(/\b[A-Z_]+_MIGRATIONS\b/g) ?? []);
+    expect(own.filter((m) => !platformMigrations.has(m))).toEqual([]);
+    if (DOMAIN_SERVICES.some(([name]) => name === app)) expect(own.length).toBeGreaterThan(0);
+  });
+
+  it('should read the migrations of the person service there (the check above sees them)', () => {
+    expect([...platformMigrations]).toEqual(expect.arrayContaining(['API_MIGRATIONS', 'PERSON_MIGRATIONS', 'IMPORTS_MIGRATIONS']));
   });
 });
