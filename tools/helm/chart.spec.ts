@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { CONFIG_VARIABLES } from '@stafett/config';
+import { CONFIG_VARIABLES, loadConfig } from '@stafett/config';
 import { deployables } from '../docker/deployables';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -240,6 +240,20 @@ describe('charts/stafett values', () => {
     const routes = routesOf(render('--set', 'ingress.enabled=true'));
     expect(routes.filter(([p]) => p === resource)).toEqual([[resource, `demo-stafett-${name}`]]);
     expect(routes.filter(([p]) => p === '/v1/imports')).toEqual([['/v1/imports', 'demo-stafett-person-service']]);
+  });
+
+  it.each([
+    ['every domain service', [] as string[], ['activity', 'group', 'organisation', 'person']],
+    ['the group service disabled', ['--set', 'components.group-service.enabled=false'], ['activity', 'organisation', 'person']],
+    ['production values', ['-f', production], ['activity', 'group', 'organisation', 'person']],
+  ])("should let the owner of /v1/imports take every enabled domain service's records, and no other service (%s)", (_, args, entities) => {
+    const manifests = render(...args);
+    const [configMap] = ofKind(manifests, 'ConfigMap');
+    const taking = ofKind(manifests, 'Deployment').flatMap((d) => {
+      const value = envOf(d, configMap)['STAFETT_IMPORT_ENTITY_TYPES'];
+      return value === undefined ? [] : [[componentOf(d), loadConfig({ STAFETT_IMPORT_ENTITY_TYPES: value as string }).importEntityTypes]];
+    });
+    expect(taking).toEqual([['person-service', entities]]);
   });
 
   it('should refuse /v1/imports routed to a second service (the Ingress cannot route by entity type)', () => {

@@ -35,7 +35,7 @@ export class ActivityServiceModule {
         }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'activity-service', schemaRegistryUrl: registryUrl }),
         ActivityModule.forRoot(),
-        ImportsModule.forRoot({ entityTypes: ['activity'] }),
+        ImportsModule.forRoot({ entityTypes: config.importEntityTypes ?? ['activity'] }),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -36,7 +36,7 @@ export class GroupServiceModule {
         }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'group-service', schemaRegistryUrl: registryUrl }),
         GroupModule.forRoot(),
-        ImportsModule.forRoot({ entityTypes: ['group'] }),
+        ImportsModule.forRoot({ entityTypes: config.importEntityTypes ?? ['group'] }),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

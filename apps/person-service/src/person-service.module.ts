@@ -32,7 +32,8 @@ export class PersonServiceModule {
         }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'person-service', schemaRegistryUrl: registryUrl }),
         PersonModule.forRoot(),
-        ImportsModule.forRoot(),
+        // Its own records, or every deployed service's where it answers /v1/imports for all (STAFETT_IMPORT_ENTITY_TYPES).
+        ImportsModule.forRoot({ entityTypes: config.importEntityTypes ?? ['person'] }),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -112,7 +112,31 @@ app.kubernetes.io/component: {{ .name }}
     secretKeyRef: { name: {{ .secret.name | quote }}, key: {{ .secret.passwordKey | quote }} }
 {{- end }}
 {{- end }}
+{{- with include "stafett.importEntityTypes" .root }}
+{{- if and (has "/v1/imports" $.c.ingressPaths) (has $.name (include "stafett.domainServices" "" | splitList " ")) }}
+- name: STAFETT_IMPORT_ENTITY_TYPES
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- with .c.extraEnv }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The entities of the enabled domain services (components named <entity>-service), comma-separated:
+what POST /v1/imports of the component that owns /v1/imports takes (STAFETT_IMPORT_ENTITY_TYPES),
+since the Ingress cannot route a batch by its records' entityType. Their own services apply them.
+*/}}
+{{- define "stafett.importEntityTypes" -}}
+{{- $entities := list -}}
+{{- range $name, $c := .Values.components -}}
+{{- if and $c.enabled (has $name (include "stafett.domainServices" "" | splitList " ")) -}}
+{{- $entities = append $entities (trimSuffix "-service" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $entities -}}
+{{- end -}}
+
+{{/* The domain services, each taking its entity's imports (space-separated component names). */}}
+{{- define "stafett.domainServices" -}}organisation-service person-service group-service activity-service{{- end -}}

@@ -22,7 +22,16 @@ describe(loadConfig.name, () => {
       kafkaSaslPassword: undefined,
       referenceWaitMs: 900_000,
       changesRetentionDays: 30,
+      importEntityTypes: undefined,
     });
+  });
+
+  it('should parse STAFETT_IMPORT_ENTITY_TYPES and refuse a name that is not an entity type', () => {
+    expect(loadConfig({ STAFETT_IMPORT_ENTITY_TYPES: 'person, group,activity,group' }).importEntityTypes).toEqual(['person', 'group', 'activity']);
+    expect(() => loadConfig({ STAFETT_IMPORT_ENTITY_TYPES: 'person,groups' })).toThrow(
+      /STAFETT_IMPORT_ENTITY_TYPES "groups" is not an entity type \(known: organisation, person, group, activity\) \(got "person,groups"\)/,
+    );
+    expect(() => loadConfig({ STAFETT_IMPORT_ENTITY_TYPES: ' , ' })).toThrow(/STAFETT_IMPORT_ENTITY_TYPES must list at least one entity type/);
   });
 
   it('should leave migrations to a separate job when STAFETT_MIGRATE_AT_START is false', () => {

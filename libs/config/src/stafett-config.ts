@@ -1,3 +1,4 @@
+import { ENTITY_TYPES, type EntityName } from '@stafett/contracts';
 import { FAULT_POINTS, type FaultPoint } from './fault-points';
 
 /**
@@ -46,6 +47,12 @@ export interface StafettConfig {
   readonly referenceWaitMs: number;
   /** Days the change log of `GET /v1/changes` keeps a change (as long as the events topics keep it); default 30. */
   readonly changesRetentionDays: number;
+  /**
+   * Entity types whose records `POST /v1/imports` of this process takes; undefined = the process's
+   * own. Set where one service answers `/v1/imports` for every deployed service (the Helm chart's
+   * Ingress): the records only go to Kafka, their own services apply them.
+   */
+  readonly importEntityTypes: readonly EntityName[] | undefined;
 }
 
 export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512';
@@ -140,6 +147,22 @@ function parseDays(raw: string): number {
   const n = Number(raw);
   if (!/^\d{1,5}$/.test(raw) || n < 1) throw new ConfigValueError('must be a whole number of days (1 or more)');
   return n;
+}
+
+function parseEntityTypes(raw: string): readonly EntityName[] {
+  const names = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0),
+    ),
+  ];
+  if (names.length === 0) throw new ConfigValueError(`must list at least one entity type (${ENTITY_TYPES.join(', ')})`);
+  for (const n of names) {
+    if (!(ENTITY_TYPES as readonly string[]).includes(n)) throw new ConfigValueError(`"${n}" is not an entity type (known: ${ENTITY_TYPES.join(', ')})`);
+  }
+  return names as EntityName[];
 }
 
 function parseText(raw: string): string {
@@ -270,6 +293,14 @@ export const CONFIG_VARIABLES = [
     sensitive: false,
     default: '30',
     parse: parseDays,
+  },
+  {
+    name: 'STAFETT_IMPORT_ENTITY_TYPES',
+    key: 'importEntityTypes',
+    description:
+      'Entity types whose records POST /v1/imports of this service takes, comma-separated (organisation, person, group, activity), where one service answers /v1/imports for all (the Helm chart sets it); unset = its own',
+    sensitive: false,
+    parse: parseEntityTypes,
   },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
