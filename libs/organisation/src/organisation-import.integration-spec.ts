@@ -64,7 +64,9 @@ describe(OrganisationModule.name, () => {
         },
         { externalId: 'club-2', payload: validOrganisation('CLUB', 'Göteborgs IK', link('gff'), { organisationNumber: numbers.club2 }) },
       ]);
-      const [section] = await importAll([{ externalId: 'club-1-fotboll', payload: validOrganisation('SECTION', 'IK Stafett Fotboll', link('club-1'), { organisationNumber: null }) }]);
+      const [section] = await importAll([
+        { externalId: 'club-1-fotboll', payload: validOrganisation('SECTION', 'IK Stafett Fotboll', link('club-1'), { organisationNumber: null }) },
+      ]);
 
       const all = [rf, fed, ...districts, ...clubs, section];
       expect(all.map((r) => r.outcome)).toEqual(['CREATED', 'CREATED', 'CREATED', 'CREATED', 'CREATED', 'CREATED', 'CREATED']);
@@ -138,7 +140,12 @@ describe(OrganisationModule.name, () => {
     it('should find the club by its link, then another source finds it by organisationsnummer', async () => {
       const byLink = await importOne('club-1', { email: 'info@ikstafett.se' });
       expect(byLink).toMatchObject({ outcome: 'UPDATED', entityId: ids.club1, version: 2 });
-      const byNumber = await importOne('forening-77', { organisationNumber: `${numbers.club1.slice(0, 6)}-${numbers.club1.slice(6)}`, municipalityCode: '0181' }, 'UPSERT', 'rf-register');
+      const byNumber = await importOne(
+        'forening-77',
+        { organisationNumber: `${numbers.club1.slice(0, 6)}-${numbers.club1.slice(6)}`, municipalityCode: '0181' },
+        'UPSERT',
+        'rf-register',
+      );
       expect(byNumber).toMatchObject({ outcome: 'UPDATED', entityId: ids.club1, version: 3 });
       const event = await eventOf(byNumber);
       expect(event.changedFields).toEqual(['municipalityCode', 'externalIds']);

@@ -23,11 +23,24 @@ describe('organisation migrations', () => {
   });
 
   const organisationTables = async (): Promise<string[]> =>
-    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'organisation' ORDER BY table_name`)).map((r) => r.table_name);
+    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'organisation' ORDER BY table_name`)).map(
+      (r) => r.table_name,
+    );
 
   it('should create exactly what the entities describe (no schema drift)', async () => {
     await dataSource.runMigrations();
-    expect(await organisationTables()).toEqual(['consumer_offset', 'external_id', 'federation', 'known_entity', 'known_link', 'organisation', 'organisation_edge', 'outbox', 'parked_record', 'parked_reference']);
+    expect(await organisationTables()).toEqual([
+      'consumer_offset',
+      'external_id',
+      'federation',
+      'known_entity',
+      'known_link',
+      'organisation',
+      'organisation_edge',
+      'outbox',
+      'parked_record',
+      'parked_reference',
+    ]);
     const drift = await dataSource.driver.createSchemaBuilder().log();
     expect(drift.upQueries.map((q) => q.query)).toEqual([]);
   });

@@ -6,4 +6,8 @@ import { CreateOrganisationSchema1796000000000 } from './migrations/179600000000
  * its tables, then the pipeline's (outbox, links, consumer offsets) and the reference tables
  * (projections, organisation edges, parking) in the same schema.
  */
-export const ORGANISATION_MIGRATIONS = [CreateOrganisationSchema1796000000000, entityPipelineMigration('organisation', 1796000000001), entityReferencesMigration('organisation', 1796000000002)];
+export const ORGANISATION_MIGRATIONS = [
+  CreateOrganisationSchema1796000000000,
+  entityPipelineMigration('organisation', 1796000000001),
+  entityReferencesMigration('organisation', 1796000000002),
+];

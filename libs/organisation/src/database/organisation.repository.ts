@@ -156,12 +156,10 @@ export class OrganisationRepository implements EntityRepository<OrganisationStat
     if (ids.length > 0) await tx.query('DELETE FROM organisation.federation WHERE organisation_id = ANY($1::uuid[])', [ids]);
     const f = organisations.flatMap((o) => o.state.federations.map((x, i) => [o.state.id, i, x.organisationId, x.sport] as const));
     if (f.length) {
-      await tx.query('INSERT INTO organisation.federation (organisation_id, position, federation_id, sport) SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::text[])', [
-        f.map((x) => x[0]),
-        f.map((x) => x[1]),
-        f.map((x) => x[2]),
-        f.map((x) => x[3]),
-      ]);
+      await tx.query(
+        'INSERT INTO organisation.federation (organisation_id, position, federation_id, sport) SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::text[])',
+        [f.map((x) => x[0]), f.map((x) => x[1]), f.map((x) => x[2]), f.map((x) => x[3])],
+      );
     }
   }
 

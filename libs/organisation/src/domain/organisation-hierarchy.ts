@@ -70,11 +70,20 @@ export function checkHierarchy(existing: OrganisationState | undefined, patch: O
     if (parentId === null) {
       if (PARENT_REQUIRED.has(type)) errors.push({ code: ReasonCode.REQUIRED, field: 'parent', message: `A ${type} needs a parent: a CLUB.` });
     } else if (existing && parentChanged && isAncestorOrSelf(existing.id, parentId, view)) {
-      errors.push({ code: ReasonCode.HIERARCHY_CYCLE, field: 'parent', message: 'The parent is the organisation itself or below it: the organisation would become its own ancestor.' });
+      errors.push({
+        code: ReasonCode.HIERARCHY_CYCLE,
+        field: 'parent',
+        message: 'The parent is the organisation itself or below it: the organisation would become its own ancestor.',
+      });
     } else {
       const parent = view.node(parentId);
       if (!parent) errors.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: 'parent', message: 'No such organisation in the register.' });
-      else if (!parentAllowed(type, parent.type)) errors.push({ code: ReasonCode.INVALID_PARENT, field: 'parent', message: `${describe(type)} cannot have ${describe(parent.type)} as parent; allowed: ${allowedText(type)}.` });
+      else if (!parentAllowed(type, parent.type))
+        errors.push({
+          code: ReasonCode.INVALID_PARENT,
+          field: 'parent',
+          message: `${describe(type)} cannot have ${describe(parent.type)} as parent; allowed: ${allowedText(type)}.`,
+        });
     }
   }
 
@@ -86,7 +95,8 @@ export function checkHierarchy(existing: OrganisationState | undefined, patch: O
         const federation = view.node(f.organisationId);
         const field = `federations[${i}].organisation`;
         if (!federation) errors.push({ code: ReasonCode.UNKNOWN_REFERENCE, field, message: 'No such organisation in the register.' });
-        else if (federation.type !== 'FEDERATION') errors.push({ code: ReasonCode.INVALID_PARENT, field, message: `A club belongs to FEDERATIONs, not to ${describe(federation.type)}.` });
+        else if (federation.type !== 'FEDERATION')
+          errors.push({ code: ReasonCode.INVALID_PARENT, field, message: `A club belongs to FEDERATIONs, not to ${describe(federation.type)}.` });
       });
     }
   }

@@ -46,7 +46,20 @@ export type WritableField = (typeof WRITABLE_FIELDS)[number];
 export type OrganisationPatch = { -readonly [K in WritableField]?: OrganisationState[K] };
 
 /** Contract order (`federations` was added last, after `externalIds`). */
-export const ALL_FIELDS = ['type', 'name', 'organisationNumber', 'parentId', 'municipalityCode', 'sports', 'email', 'phone', 'address', 'status', 'externalIds', 'federations'] as const;
+export const ALL_FIELDS = [
+  'type',
+  'name',
+  'organisationNumber',
+  'parentId',
+  'municipalityCode',
+  'sports',
+  'email',
+  'phone',
+  'address',
+  'status',
+  'externalIds',
+  'federations',
+] as const;
 
 /** The fields whose values differ between two states, in contract order. */
 export function changedFields(before: OrganisationState | undefined, after: OrganisationState): string[] {
@@ -87,7 +100,9 @@ export function toContract(o: OrganisationState): Organisation {
     sports: [...o.sports],
     email: o.email,
     phone: o.phone,
-    address: o.address ? { street: o.address.street ?? null, postalCode: o.address.postalCode ?? null, city: o.address.city ?? null, countryCode: o.address.countryCode ?? null } : null,
+    address: o.address
+      ? { street: o.address.street ?? null, postalCode: o.address.postalCode ?? null, city: o.address.city ?? null, countryCode: o.address.countryCode ?? null }
+      : null,
     status: o.status,
     externalIds: o.externalIds.map((e) => ({ system: e.system, id: e.id })),
     federations: o.federations.map((f) => ({ organisationId: f.organisationId, sport: f.sport })),

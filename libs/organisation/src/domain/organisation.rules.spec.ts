@@ -195,7 +195,14 @@ describe(OrganisationRules.name, () => {
     });
 
     it('should refuse federations that are not FEDERATIONs, naming each', () => {
-      const v = validate({ type: 'CLUB', name: 'IK', federations: [{ organisation: { id: FOTBOLL }, sport: null }, { organisation: { id: STOCKHOLM_FF }, sport: 'Fotboll' }] });
+      const v = validate({
+        type: 'CLUB',
+        name: 'IK',
+        federations: [
+          { organisation: { id: FOTBOLL }, sport: null },
+          { organisation: { id: STOCKHOLM_FF }, sport: 'Fotboll' },
+        ],
+      });
       expect(errorsOf(v)).toEqual([{ field: 'federations[1].organisation', code: 'INVALID_PARENT' }]);
     });
 
@@ -213,7 +220,9 @@ describe(OrganisationRules.name, () => {
 
     it('should refuse a type change its children cannot live with', () => {
       // A club with a section cannot become a district (a section needs a club).
-      expect(errorsOf(validate({ type: 'DISTRICT', parent: { id: FOTBOLL }, clearFields: ['federations'] }, byId.get(CLUB), [CLUB]))).toEqual([{ field: 'type', code: 'INVALID_PARENT' }]);
+      expect(errorsOf(validate({ type: 'DISTRICT', parent: { id: FOTBOLL }, clearFields: ['federations'] }, byId.get(CLUB), [CLUB]))).toEqual([
+        { field: 'type', code: 'INVALID_PARENT' },
+      ]);
     });
 
     it('should refuse turning a federation with member clubs into something else', () => {
@@ -239,7 +248,9 @@ describe(OrganisationRules.name, () => {
     });
 
     it('should refuse deleting an organisation with children with HAS_CHILDREN', () => {
-      expect(sut.screen(remove(CLUB), { state: byId.get(CLUB)!, version: 1 }, context([CLUB]))).toEqual({ reject: [expect.objectContaining({ field: 'id', code: 'HAS_CHILDREN' })] });
+      expect(sut.screen(remove(CLUB), { state: byId.get(CLUB)!, version: 1 }, context([CLUB]))).toEqual({
+        reject: [expect.objectContaining({ field: 'id', code: 'HAS_CHILDREN' })],
+      });
     });
 
     it('should let a leaf go', () => {
@@ -261,7 +272,14 @@ describe(OrganisationRules.name, () => {
         },
       } as unknown as OrganisationRepository;
       const rules = new OrganisationRules(repository);
-      const upsert = (payload: OrganisationImportPayload): EntityCommand<OrganisationImportPayload> => ({ recordId: id(91), batchId: id(91), source: { system: 's' }, externalId: 'e', op: 'UPSERT', payload });
+      const upsert = (payload: OrganisationImportPayload): EntityCommand<OrganisationImportPayload> => ({
+        recordId: id(91),
+        batchId: id(91),
+        source: { system: 's' },
+        externalId: 'e',
+        op: 'UPSERT',
+        payload,
+      });
       await rules.prepare({} as SqlExecutor, [upsert({ name: 'A', parent: { id: RF } }), upsert({ email: 'a@b.se' })]);
       expect(calls).toEqual(['ancestry']);
       await rules.prepare({} as SqlExecutor, [upsert({ type: 'CLUB' })]);

@@ -137,7 +137,8 @@ export class OrganisationRules implements EntityRules<OrganisationState, Organis
       const federations: FederationState[] = [];
       validated.federationRefs.forEach((f, i) => {
         const id = refs.same(f.ref);
-        if (!id) unknown.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: `federations[${i}].organisation`, message: 'No such organisation in the register (by id or external id).' });
+        if (!id)
+          unknown.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: `federations[${i}].organisation`, message: 'No such organisation in the register (by id or external id).' });
         else if (!federations.some((x) => x.organisationId === id && x.sport === f.sport)) federations.push({ organisationId: id, sport: f.sport });
       });
       patch.federations = federations;

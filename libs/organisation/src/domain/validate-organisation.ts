@@ -97,8 +97,14 @@ export function validateOrganisationPayload(payload: OrganisationImportPayload, 
   }
 
   if (!existing) {
-    if (patch.type === undefined) errors.push({ code: ReasonCode.REQUIRED, field: 'type', message: `type is required for a new organisation: one of CONFEDERATION, FEDERATION, DISTRICT, CLUB, SECTION, OTHER.` });
-    if (patch.name === undefined && !errors.some((e) => e.field === 'name')) errors.push({ code: ReasonCode.REQUIRED, field: 'name', message: 'name is required for a new organisation.' });
+    if (patch.type === undefined)
+      errors.push({
+        code: ReasonCode.REQUIRED,
+        field: 'type',
+        message: `type is required for a new organisation: one of CONFEDERATION, FEDERATION, DISTRICT, CLUB, SECTION, OTHER.`,
+      });
+    if (patch.name === undefined && !errors.some((e) => e.field === 'name'))
+      errors.push({ code: ReasonCode.REQUIRED, field: 'name', message: 'name is required for a new organisation.' });
   }
   return { patch, parentRef, federationRefs, errors };
 }

@@ -14,7 +14,9 @@ export function toOrganisationView(state: OrganisationState, version: number): O
     sports: o.sports ?? [],
     email: o.email ?? null,
     phone: o.phone ?? null,
-    address: o.address ? { street: o.address.street ?? null, postalCode: o.address.postalCode ?? null, city: o.address.city ?? null, countryCode: o.address.countryCode ?? null } : null,
+    address: o.address
+      ? { street: o.address.street ?? null, postalCode: o.address.postalCode ?? null, city: o.address.city ?? null, countryCode: o.address.countryCode ?? null }
+      : null,
     status: o.status,
     externalIds: o.externalIds ?? [],
     federations: (o.federations ?? []).map((f) => ({ organisationId: f.organisationId, sport: f.sport ?? null })),

@@ -58,7 +58,15 @@ export class OrganisationWriteService {
   private command(caller: RestCaller, op: OrganisationCommand['op'], payload: OrganisationImportPayload | null): OrganisationCommand {
     const recordId = randomUUID();
     // A REST write is a batch of one: its record id is also its batch id.
-    return { recordId, batchId: recordId, source: { system: 'api', connectorId: null, actor: caller.actor }, externalId: null, op, payload, correlationId: caller.correlationId ?? null };
+    return {
+      recordId,
+      batchId: recordId,
+      source: { system: 'api', connectorId: null, actor: caller.actor },
+      externalId: null,
+      op,
+      payload,
+      correlationId: caller.correlationId ?? null,
+    };
   }
 
   private async apply(command: OrganisationCommand, write: Write): Promise<OrganisationOutcome> {

@@ -27,8 +27,7 @@ function caller(actor: string, correlationId: string | undefined): RestCaller {
 }
 
 const notFound = () => Problems.notFound('No organisation with this id.');
-const parentNotFound = () =>
-  Problems.notFound('No organisation with this parentId (a key bound to an organisation places organisations only below it, inside its subtree).');
+const parentNotFound = () => Problems.notFound('No organisation with this parentId (a key bound to an organisation places organisations only below it, inside its subtree).');
 
 /**
  * `/v1/organisations`: reads from the organisation tables; every write goes through the import rules
@@ -45,7 +44,10 @@ export class OrganisationsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an organisation', description: 'Runs the regelverk of imports (hierarchy included); an organisationsnummer that is already in the register is a 409.' })
+  @ApiOperation({
+    summary: 'Create an organisation',
+    description: 'Runs the regelverk of imports (hierarchy included); an organisationsnummer that is already in the register is a 409.',
+  })
   @ApiCreatedResponse({ type: OrganisationDto, headers: { ...ETAG_HEADER, Location: { description: 'The new organisation', schema: { type: 'string' } } } })
   @ApiProblemResponses({
     400: 'The body is not a JSON object',
@@ -133,7 +135,10 @@ export class OrganisationsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an organisation', description: 'A DELETE event (with the organisation as before) and a tombstone on the state topic. Refused (409, HAS_CHILDREN) while organisations are below it.' })
+  @ApiOperation({
+    summary: 'Delete an organisation',
+    description: 'A DELETE event (with the organisation as before) and a tombstone on the state topic. Refused (409, HAS_CHILDREN) while organisations are below it.',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Delete only this version' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblemResponses({ 404: 'No organisation with this id', 409: 'Organisations are still below it (HAS_CHILDREN)', 412: 'The organisation changed since that version' })

@@ -103,7 +103,12 @@ describe(OrganisationsController.name, () => {
         version: 1,
       });
       const event = await eventOf(id, 'CREATE');
-      expect(event).toMatchObject({ version: 1, before: null, source: { system: 'api', actor: 'admin' }, after: { id, parentId: org.district.id, federations: [{ organisationId: org.fed.id }] } });
+      expect(event).toMatchObject({
+        version: 1,
+        before: null,
+        source: { system: 'api', actor: 'admin' },
+        after: { id, parentId: org.district.id, federations: [{ organisationId: org.fed.id }] },
+      });
       const state = await waitFor('the state', () => topics.state.find((s) => s.message.key?.toString() === id)?.value);
       expect(state).toMatchObject({ id, type: 'CLUB' });
       // The same organisationsnummer again is a conflict, not an update.
@@ -139,7 +144,7 @@ describe(OrganisationsController.name, () => {
         .post('/v1/organisations')
         .send({ type: 'CLUB', name: 'Klubb', organisationNumber: '8020001651', municipalityCode: '9999', address: { postalCode: '1234' } })
         .expect(422);
-      expect(bad.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
+      expect((bad.body as { errors: { field: string; code: string }[] }).errors.map((e) => [e.field, e.code])).toEqual([
         ['organisationNumber', 'INVALID_CHECKSUM'],
         ['municipalityCode', 'INVALID_MUNICIPALITY_CODE'],
         ['address.postalCode', 'INVALID_POSTAL_CODE'],
@@ -206,7 +211,11 @@ describe(OrganisationsController.name, () => {
 
   describe('PATCH /v1/organisations/:id', () => {
     it('should change what the body names: 200, new ETag, an UPDATE event with changedFields', async () => {
-      const res = await admin.patch(`/v1/organisations/${org.club2.id}`).set('If-Match', '"1"').send({ name: `Klubb B2 ${run}`, email: 'b@klubb.se' }).expect(200);
+      const res = await admin
+        .patch(`/v1/organisations/${org.club2.id}`)
+        .set('If-Match', '"1"')
+        .send({ name: `Klubb B2 ${run}`, email: 'b@klubb.se' })
+        .expect(200);
       expect(res.headers['etag']).toBe('"2"');
       expect(res.body).toMatchObject({ name: `Klubb B2 ${run}`, email: 'b@klubb.se', parentId: org.district.id, version: 2 });
       const event = await eventOf(org.club2.id, 'UPDATE', 2);
@@ -267,7 +276,8 @@ describe(OrganisationsController.name, () => {
         .expect(202);
       const report = await waitFor('the report', async () => {
         const res = await admin.get(`/v1/imports/${submitted.body.batchId}`).expect(200);
-        return res.body.status === 'DONE' ? res.body : undefined;
+        const body = res.body as { status: string; counts: unknown; results: unknown[] };
+        return body.status === 'DONE' ? body : undefined;
       });
       expect(report.counts).toMatchObject({ created: 1, rejected: 1 });
       expect(report.results).toEqual(

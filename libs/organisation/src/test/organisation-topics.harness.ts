@@ -49,14 +49,24 @@ export class OrganisationTopicsHarness {
       return consumer.start();
     };
     await Promise.all([
-      read(this.names.events('organisation'), async (m) => void this.events.push({ message: m, value: await this.serde.decode<OrganisationChanged>(m.value!, contractType(c.changed)) })),
-      read(this.names.state('organisation'), async (m) => void this.state.push({ message: m, value: m.value ? await this.serde.decode<Organisation>(m.value, contractType(c.state)) : null })),
+      read(
+        this.names.events('organisation'),
+        async (m) => void this.events.push({ message: m, value: await this.serde.decode<OrganisationChanged>(m.value!, contractType(c.changed)) }),
+      ),
+      read(
+        this.names.state('organisation'),
+        async (m) => void this.state.push({ message: m, value: m.value ? await this.serde.decode<Organisation>(m.value, contractType(c.state)) : null }),
+      ),
       read(this.names.importResults, async (m) => void this.results.push(await this.serde.decode<ImportResult>(m.value!, contractType(IMPORT_RESULT_CONTRACT)))),
       read(this.names.dlq, async () => undefined),
     ]);
   }
 
-  async importRecords(system: string, items: readonly { externalId: string; payload: OrganisationImportPayload | null; op?: 'UPSERT' | 'DELETE' }[], batchId = randomUUID()): Promise<OrganisationImportRecord[]> {
+  async importRecords(
+    system: string,
+    items: readonly { externalId: string; payload: OrganisationImportPayload | null; op?: 'UPSERT' | 'DELETE' }[],
+    batchId = randomUUID(),
+  ): Promise<OrganisationImportRecord[]> {
     this.producer ??= await this.client.producer();
     const topic = this.names.imports('organisation');
     const encode = await this.serde.encoderFor<OrganisationImportRecord>(topic, contractType(entityContracts('organisation').importRecord));
