@@ -29,17 +29,19 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The subtree below `$1`: children by `parent_id` and member clubs by federation, each level an
- * index probe per organisation (ix_organisation_parent, ix_federation_federation). UNION drops an
- * organisation reached twice (a club below its district and a member of the federation above it).
+ * index probe per organisation (ix_organisation_parent, ix_federation_federation: the LATERAL keeps
+ * them parameterized; a join of the worktable with a UNION ALL of both tables hashes whole tables).
+ * UNION drops an organisation reached twice (a club below its district and a member of the
+ * federation above it).
  */
 const SUBTREE = `WITH RECURSIVE sub(id) AS (
     SELECT $1::uuid
     UNION
-    SELECT e.child FROM (
-      SELECT o.parent_id AS parent, o.id AS child FROM organisation.organisation o WHERE o.parent_id IS NOT NULL
+    SELECT c.child FROM sub CROSS JOIN LATERAL (
+      SELECT o.id AS child FROM organisation.organisation o WHERE o.parent_id = sub.id
       UNION ALL
-      SELECT f.federation_id, f.organisation_id FROM organisation.federation f
-    ) e JOIN sub ON e.parent = sub.id
+      SELECT f.organisation_id FROM organisation.federation f WHERE f.federation_id = sub.id
+    ) c
   )`;
 
 /**
