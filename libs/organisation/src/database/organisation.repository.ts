@@ -77,6 +77,16 @@ export class OrganisationRepository implements EntityRepository<OrganisationStat
   }
 
   /**
+   * Serializes the transactions that change the hierarchy (set a parent or federations, change a
+   * type, delete) until commit: two of them, each valid alone, could otherwise make a cycle together
+   * (A under B and B under A) or hang a child on an organisation being deleted or retyped. Taken
+   * before the hierarchy is read, so the reads see every change committed under the lock before.
+   */
+  async lockHierarchy(tx: SqlExecutor): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('stafett.organisation.hierarchy'))`, []);
+  }
+
+  /**
    * The named organisations and all their ancestors (type and parent), in one recursive query: a
    * step per level, each an index probe on the primary key.
    */

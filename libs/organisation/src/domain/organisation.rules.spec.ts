@@ -259,9 +259,12 @@ describe(OrganisationRules.name, () => {
   });
 
   describe('prepare', () => {
-    it('should walk the ancestry once, and load dependents only for type changes and deletions', async () => {
+    it('should take the hierarchy lock, walk the ancestry once, and load dependents only for type changes and deletions', async () => {
       const calls: string[] = [];
       const repository = {
+        lockHierarchy: async () => {
+          calls.push('lock');
+        },
         ancestry: async () => {
           calls.push('ancestry');
           return new Map();
@@ -281,9 +284,21 @@ describe(OrganisationRules.name, () => {
         payload,
       });
       await rules.prepare({} as SqlExecutor, [upsert({ name: 'A', parent: { id: RF } }), upsert({ email: 'a@b.se' })]);
-      expect(calls).toEqual(['ancestry']);
+      expect(calls).toEqual(['lock', 'ancestry']);
+      calls.length = 0;
       await rules.prepare({} as SqlExecutor, [upsert({ type: 'CLUB' })]);
-      expect(calls).toEqual(['ancestry', 'ancestry', 'dependents']);
+      expect(calls).toEqual(['lock', 'ancestry', 'dependents']);
+    });
+
+    it('should not take the hierarchy lock for a batch that touches no part of the hierarchy', async () => {
+      const calls: string[] = [];
+      const repository = {
+        lockHierarchy: async () => void calls.push('lock'),
+        ancestry: async () => new Map(),
+      } as unknown as OrganisationRepository;
+      const payload: OrganisationImportPayload = { name: 'Nytt namn', email: 'a@b.se' };
+      await new OrganisationRules(repository).prepare({} as SqlExecutor, [{ recordId: id(92), batchId: id(92), source: { system: 's' }, externalId: 'e', op: 'UPSERT', payload }]);
+      expect(calls).toEqual([]);
     });
   });
 

@@ -93,14 +93,17 @@ export class OrganisationRules implements EntityRules<OrganisationState, Organis
   }
 
   /**
-   * One recursive query up `parent_id` from every organisation the batch references (its ancestry,
-   * for parent types and cycles), and, when a command changes a type or deletes, one query for the
-   * organisations directly below its target.
+   * Under the hierarchy lock (when the batch sets references, clears fields, changes a type or
+   * deletes): one recursive query up `parent_id` from every organisation the batch references (its
+   * ancestry, for parent types and cycles), and, when a command changes a type or deletes, one query
+   * for the organisations directly below its target.
    */
   async prepare(tx: SqlExecutor, commands: readonly EntityCommand<OrganisationImportPayload>[]): Promise<OrganisationBatchContext> {
-    const referenced = keysOf(commands.flatMap((c) => this.references(c.payload)));
-    const nodes = await this.repository.ancestry(tx, referenced);
+    const references = commands.flatMap((c) => this.references(c.payload));
     const reshaping = commands.filter((c) => c.op !== 'UPSERT' || c.payload?.type != null);
+    // The hierarchy is read under the lock (batches that only create or change other fields skip it).
+    if (references.length > 0 || reshaping.length > 0 || commands.some((c) => c.payload?.clearFields?.length)) await this.repository.lockHierarchy(tx);
+    const nodes = await this.repository.ancestry(tx, keysOf(references));
     if (reshaping.length === 0) return new OrganisationBatchContext(nodes);
     const targets: OrganisationKeys = {
       ids: reshaping.flatMap((c) => (c.targetId ? [c.targetId] : [])),

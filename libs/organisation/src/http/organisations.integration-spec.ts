@@ -237,6 +237,19 @@ describe(OrganisationsController.name, () => {
       expect(res.body.errors).toEqual([{ field: 'type', code: 'INVALID_PARENT', message: expect.stringContaining('SECTION') }]);
     });
 
+    it('should let only one of two concurrent moves that together make a cycle succeed', async () => {
+      for (let i = 0; i < 5; i++) {
+        const a = await create({ type: 'OTHER', name: `Kedja A${i} ${run}` });
+        const b = await create({ type: 'OTHER', name: `Kedja B${i} ${run}` });
+        const [ab, ba] = await Promise.all([
+          admin.patch(`/v1/organisations/${a.id}`).set('If-Match', '"1"').send({ parentId: b.id }),
+          admin.patch(`/v1/organisations/${b.id}`).set('If-Match', '"1"').send({ parentId: a.id }),
+        ]);
+        expect([ab.status, ba.status].sort()).toEqual([200, 422]);
+        expect([ab, ba].find((r) => r.status === 422)!.body.errors).toEqual([expect.objectContaining({ field: 'parentId', code: 'HIERARCHY_CYCLE' })]);
+      }
+    });
+
     it('should answer 428 without If-Match, 412 for a stale one, 404 for an unknown id', async () => {
       await admin.patch(`/v1/organisations/${org.club1.id}`).send({ name: 'x' }).expect(428);
       const stale = await admin.patch(`/v1/organisations/${org.club1.id}`).set('If-Match', '"7"').send({ name: 'x' }).expect(412);
