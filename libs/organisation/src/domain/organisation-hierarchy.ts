@@ -104,7 +104,8 @@ export function checkHierarchy(existing: OrganisationState | undefined, patch: O
   if (existing && typeChanged) {
     const misfit = view.dependents(existing.id).find((d) => (d.via === 'parent' ? !parentAllowed(d.type, type) : type !== 'FEDERATION'));
     if (misfit) {
-      const why = misfit.via === 'parent' ? `its child ${misfit.id} (${misfit.type}) cannot have ${describe(type)} as parent` : `club ${misfit.id} belongs to it as a federation`;
+      const who = misfit.id.startsWith('new-') ? `a ${misfit.type} of this batch` : `${misfit.id} (${misfit.type})`;
+      const why = misfit.via === 'parent' ? `its child ${who} cannot have ${describe(type)} as parent` : `club ${who} belongs to it as a federation`;
       errors.push({ code: ReasonCode.INVALID_PARENT, field: 'type', message: `The organisation cannot become ${describe(type)}: ${why}. Move those first.` });
     }
   }

@@ -258,6 +258,38 @@ describe(OrganisationRules.name, () => {
     });
   });
 
+  describe('within one batch', () => {
+    const remove = (target: string): EntityCommand<OrganisationImportPayload> => ({
+      recordId: id(93),
+      batchId: id(93),
+      source: { system: 's' },
+      externalId: null,
+      targetId: target,
+      op: 'DELETE',
+      payload: null,
+    });
+
+    it('should let a club go once the batch has deleted its section', () => {
+      const ctx = context([SECTION, CLUB]);
+      expect(sut.screen(remove(SECTION), { state: byId.get(SECTION)!, version: 1 }, ctx)).toBeUndefined();
+      expect(sut.screen(remove(CLUB), { state: byId.get(CLUB)!, version: 1 }, ctx)).toBeUndefined();
+    });
+
+    it('should refuse deleting a club the batch has just put a section under (HAS_CHILDREN)', () => {
+      const ctx = context([OTHER_CLUB]);
+      expect(sut.validate({ type: 'SECTION', name: 'Ny sektion', parent: { id: OTHER_CLUB } }, undefined, resolver(), ctx).errors).toBeUndefined();
+      expect(sut.screen(remove(OTHER_CLUB), { state: byId.get(OTHER_CLUB)!, version: 1 }, ctx)).toEqual({ reject: [expect.objectContaining({ code: 'HAS_CHILDREN' })] });
+    });
+
+    it('should refuse a type change that a section created earlier in the batch cannot live with', () => {
+      const ctx = context([OTHER_CLUB]);
+      expect(sut.validate({ type: 'SECTION', name: 'Ny sektion', parent: { id: OTHER_CLUB } }, undefined, resolver(), ctx).errors).toBeUndefined();
+      const v = sut.validate({ type: 'OTHER' }, byId.get(OTHER_CLUB), resolver([byId.get(OTHER_CLUB)!]), ctx);
+      expect(errorsOf(v)).toEqual([{ field: 'type', code: 'INVALID_PARENT' }]);
+      expect(v.errors![0].message).toContain('a SECTION of this batch');
+    });
+  });
+
   describe('prepare', () => {
     it('should take the hierarchy lock, walk the ancestry once, and load dependents only for type changes and deletions', async () => {
       const calls: string[] = [];

@@ -15,14 +15,19 @@ function normalizedOrganisationNumber(raw: string | null | undefined): string | 
 }
 
 /**
- * What the organisation rules load once per batch (`prepare`): the ancestry (type and parent) of
- * every organisation the batch references, and the organisations directly below those whose type
- * changes or that are deleted.
+ * What the organisation rules know for a batch: loaded once (`prepare`), the ancestry (type and
+ * parent) of every organisation the batch references and the organisations directly below those
+ * whose type changes or that are deleted; then, command by command, what the batch itself removed
+ * and placed below other organisations (so a later command of the batch sees it).
  */
 export class OrganisationBatchContext {
+  private readonly removed = new Set<string>();
+  private readonly added = new Map<string, Dependent[]>();
+  private created = 0;
+
   constructor(
     readonly nodes: ReadonlyMap<string, HierarchyNode> = new Map(),
-    readonly dependents: ReadonlyMap<string, readonly Dependent[]> = new Map(),
+    private readonly loadedDependents: ReadonlyMap<string, readonly Dependent[]> = new Map(),
   ) {}
 
   /** The hierarchy as one command sees it: the batch's own states first (they may have changed), then the register. */
@@ -34,13 +39,39 @@ export class OrganisationBatchContext {
       },
       // A child that the batch moved elsewhere (or changed) is judged by its batch state.
       dependents: (id) =>
-        (this.dependents.get(id) ?? []).flatMap((d): Dependent[] => {
+        this.candidates(id).flatMap((d): Dependent[] => {
           const s = refs.state(d.id);
           if (!s) return [d];
           const still = d.via === 'parent' ? s.parentId === id : s.federations.some((f) => f.organisationId === id);
           return still ? [{ ...d, type: s.type }] : [];
         }),
     };
+  }
+
+  /** Whether anything may still be below `id` (a child moved away earlier in the batch still counts: refused rather than orphaned). */
+  hasDependents(id: string): boolean {
+    return this.candidates(id).length > 0;
+  }
+
+  /** An organisation the batch deletes (screened before its removal, which then always happens). */
+  noteRemoved(id: string): void {
+    this.removed.add(id);
+  }
+
+  /** An organisation the batch writes (validated): it is below its parent and its federations from now on. */
+  noteWritten(existing: OrganisationState | undefined, patch: OrganisationPatch): void {
+    const type = patch.type ?? existing?.type;
+    if (type === undefined || (patch.parentId === undefined && patch.federations === undefined && patch.type === undefined)) return;
+    const id = existing?.id ?? `new-${++this.created}`;
+    const parentId = patch.parentId !== undefined ? patch.parentId : (existing?.parentId ?? null);
+    const add = (holder: string, via: Dependent['via']) => this.added.set(holder, [...(this.added.get(holder) ?? []), { id, type, via }]);
+    if (parentId) add(parentId, 'parent');
+    for (const f of patch.federations ?? existing?.federations ?? []) add(f.organisationId, 'federation');
+  }
+
+  private candidates(id: string): Dependent[] {
+    const all = [...(this.loadedDependents.get(id) ?? []), ...(this.added.get(id) ?? [])].filter((d) => !this.removed.has(d.id));
+    return all.filter((d, i) => all.findIndex((x) => x.id === d.id && x.via === d.via) === i);
   }
 }
 
@@ -116,7 +147,8 @@ export class OrganisationRules implements EntityRules<OrganisationState, Organis
   /** A deletion of an organisation with organisations below it is refused (HAS_CHILDREN): nothing is orphaned. */
   screen(c: EntityCommand<OrganisationImportPayload>, existing: Stored<OrganisationState> | undefined, context: OrganisationBatchContext): Screening {
     if (c.op === 'UPSERT' || !existing) return undefined;
-    if ((context.dependents.get(existing.state.id)?.length ?? 0) > 0) return { reject: [{ code: ReasonCode.HAS_CHILDREN, field: 'id', message: HAS_CHILDREN_MESSAGE }] };
+    if (context.hasDependents(existing.state.id)) return { reject: [{ code: ReasonCode.HAS_CHILDREN, field: 'id', message: HAS_CHILDREN_MESSAGE }] };
+    context.noteRemoved(existing.state.id);
     return undefined;
   }
 
@@ -148,7 +180,9 @@ export class OrganisationRules implements EntityRules<OrganisationState, Organis
     }
     if (unknown.length > 0) return { errors: unknown };
     const errors = checkHierarchy(existing, patch, context.view(refs));
-    return errors.length > 0 ? { errors } : { patch };
+    if (errors.length > 0) return { errors };
+    context.noteWritten(existing, patch);
+    return { patch };
   }
 
   applyPatch(id: string, existing: OrganisationState | undefined, patch: OrganisationPatch, externalIds: readonly ExternalId[]): OrganisationState {
