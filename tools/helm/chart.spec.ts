@@ -171,7 +171,7 @@ describe('charts/stafett values', () => {
   });
 
   it('should connect to Kafka over TLS with the mounted CA and SASL/SCRAM credentials from a Secret', () => {
-    const [person] = ofKind(prod, 'Deployment');
+    const person = ofKind(prod, 'Deployment').find((d) => componentOf(d) === 'person-service')!;
     const env = envOf(person, prodConfig);
     expect(env).toMatchObject({
       KAFKA_SSL: 'true',
@@ -188,6 +188,7 @@ describe('charts/stafett values', () => {
     const [ingress] = ofKind(prod, 'Ingress');
     const routes = ingress.spec!.rules![0].http.paths.map((p) => [p.path, p.backend.service.name]);
     expect(routes).toEqual([
+      ['/v1/organisations', 'demo-stafett-organisation-service'],
       ['/v1/persons', 'demo-stafett-person-service'],
       ['/v1/imports', 'demo-stafett-person-service'],
     ]);
@@ -200,7 +201,16 @@ describe('charts/stafett values', () => {
   });
 
   it('should run the all-in-one alone with its built-in registry for a small installation', () => {
-    const manifests = render('--set', 'components.stafett.enabled=true', '--set', 'components.person-service.enabled=false', '--set', 'components.schema-registry.enabled=false');
+    const manifests = render(
+      '--set',
+      'components.stafett.enabled=true',
+      '--set',
+      'components.person-service.enabled=false',
+      '--set',
+      'components.organisation-service.enabled=false',
+      '--set',
+      'components.schema-registry.enabled=false',
+    );
     expect(ofKind(manifests, 'Deployment').map(componentOf)).toEqual(['stafett']);
     expect(ofKind(manifests, 'ConfigMap')[0].data).not.toHaveProperty('SCHEMA_REGISTRY_URL');
   });
