@@ -178,6 +178,14 @@ describe(OrganisationRules.name, () => {
       expect(errorsOf(validate({ type: 'CLUB', name: 'IK', parent: { system: 'ssfs', externalId: 'nobody' } }))).toEqual([{ field: 'parent', code: 'UNKNOWN_REFERENCE' }]);
     });
 
+    it('should refuse references that can never name an organisation, without waiting for them', () => {
+      const v = validate({ type: 'CLUB', name: 'IK', parent: { id: 'forening-4711' }, federations: [{ organisation: { personalIdentityNumber: '201005172384' }, sport: null }] });
+      expect(errorsOf(v)).toEqual([
+        { field: 'parent', code: 'INVALID_FORMAT' },
+        { field: 'federations[0].organisation', code: 'REQUIRED' },
+      ]);
+    });
+
     it('should refuse a federation moved under its own district with HIERARCHY_CYCLE', () => {
       expect(errorsOf(validate({ parent: { id: STOCKHOLM_FF } }, byId.get(FOTBOLL)))).toEqual([{ field: 'parent', code: 'HIERARCHY_CYCLE' }]);
     });

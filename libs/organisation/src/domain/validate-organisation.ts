@@ -68,15 +68,17 @@ export function validateOrganisationPayload(payload: OrganisationImportPayload, 
   }
   let parentRef: Reference | null | undefined;
   if (payload.parent != null) {
-    if (isEmptyReference(payload.parent)) errors.push({ code: ReasonCode.REQUIRED, field: 'parent', message: 'A parent reference needs an id or a (system, externalId).' });
+    const problem = referenceProblem(payload.parent, 'parent');
+    if (problem) errors.push(problem);
     else parentRef = payload.parent;
   }
   let federationRefs: FederationRef[] | undefined;
   if (payload.federations != null) {
     federationRefs = [];
     for (const [i, f] of payload.federations.entries()) {
-      if (isEmptyReference(f.organisation)) {
-        errors.push({ code: ReasonCode.REQUIRED, field: `federations[${i}].organisation`, message: 'A federation reference needs an id or a (system, externalId).' });
+      const problem = referenceProblem(f.organisation, `federations[${i}].organisation`);
+      if (problem) {
+        errors.push(problem);
         continue;
       }
       const sport = optionalText(f.sport, `federations[${i}].sport`, SPORT_MAX);
@@ -109,8 +111,13 @@ export function validateOrganisationPayload(payload: OrganisationImportPayload, 
   return { patch, parentRef, federationRefs, errors };
 }
 
-function isEmptyReference(ref: Reference): boolean {
-  return !ref.id && !(ref.system && ref.externalId);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A reference that can never name an organisation: refused now (not parked as unknown until its deadline). */
+function referenceProblem(ref: Reference, field: string): Reason | undefined {
+  if (ref.id) return UUID.test(ref.id) ? undefined : { code: ReasonCode.INVALID_FORMAT, field, message: 'An organisation id is a uuid.' };
+  if (ref.system && ref.externalId) return undefined;
+  return { code: ReasonCode.REQUIRED, field, message: 'An organisation is referenced by its id or by (system, externalId).' };
 }
 
 function validateAddress(address: Address, errors: Reason[]): Address | undefined {
