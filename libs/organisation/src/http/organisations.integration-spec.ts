@@ -3,6 +3,7 @@
  * (status, headers, problem+json) and what downstream consumers see (events, state) for each call.
  */
 import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import type { OrganisationChanged } from '@stafett/contracts';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
@@ -272,6 +273,28 @@ describe(OrganisationsController.name, () => {
       await waitFor('the tombstone', () => topics.state.find((s) => s.message.key?.toString() === org.section.id && s.value === null));
       await admin.get(`/v1/organisations/${org.section.id}`).expect(404);
       await admin.delete(`/v1/organisations/${org.section.id}`).expect(404);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('should describe every route with bearer security, its problems and the DTO schemas', () => {
+      const doc = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().build());
+      expect(
+        Object.keys(doc.paths)
+          .filter((p) => p.startsWith('/v1/organisations'))
+          .sort(),
+      ).toEqual(['/v1/organisations', '/v1/organisations/{id}', '/v1/organisations/{id}/subtree']);
+      const operations = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/v1/organisations'))
+        .flatMap(([, p]) => Object.values(p as Record<string, { security?: unknown; responses: Record<string, unknown> }>));
+      expect(operations).toHaveLength(6);
+      for (const op of operations) {
+        expect(op.security).toEqual([{ bearer: [] }]);
+        expect(op.responses).toHaveProperty('401');
+        expect(op.responses).toHaveProperty('403');
+      }
+      expect(doc.paths['/v1/organisations/{id}'].delete?.responses).toHaveProperty('409');
+      expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(['CreateOrganisationDto', 'OrganisationDto', 'OrganisationPageDto', 'FederationDto']));
     });
   });
 
