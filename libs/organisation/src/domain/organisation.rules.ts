@@ -174,13 +174,15 @@ export class OrganisationRules implements EntityRules<OrganisationState, Organis
         const id = refs.same(f.ref);
         if (!id)
           unknown.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: `federations[${i}].organisation`, message: 'No such organisation in the register (by id or external id).' });
-        else if (!federations.some((x) => x.organisationId === id && x.sport === f.sport)) federations.push({ organisationId: id, sport: f.sport });
+        else federations.push({ organisationId: id, sport: f.sport });
       });
+      // Index for index the payload's until checked (errors name federations[i]).
       patch.federations = federations;
     }
     if (unknown.length > 0) return { errors: unknown };
     const errors = checkHierarchy(existing, patch, context.view(refs));
     if (errors.length > 0) return { errors };
+    if (patch.federations) patch.federations = patch.federations.filter((f, i, all) => all.findIndex((x) => x.organisationId === f.organisationId && x.sport === f.sport) === i);
     context.noteWritten(existing, patch);
     return { patch };
   }
