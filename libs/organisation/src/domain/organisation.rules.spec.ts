@@ -208,10 +208,27 @@ describe(OrganisationRules.name, () => {
         name: 'IK',
         federations: [
           { organisation: { id: FOTBOLL }, sport: null },
+          { organisation: { id: FOTBOLL }, sport: null },
           { organisation: { id: STOCKHOLM_FF }, sport: 'Fotboll' },
         ],
       });
-      expect(errorsOf(v)).toEqual([{ field: 'federations[1].organisation', code: 'INVALID_PARENT' }]);
+      expect(errorsOf(v)).toEqual([{ field: 'federations[2].organisation', code: 'INVALID_PARENT' }]);
+    });
+
+    it('should keep each federation and sport once', () => {
+      const v = validate({
+        type: 'CLUB',
+        name: 'IK',
+        federations: [
+          { organisation: { id: FOTBOLL }, sport: 'Fotboll' },
+          { organisation: { system: 'ssfs', externalId: 'fotboll' }, sport: 'Fotboll' },
+          { organisation: { id: FRIIDROTT }, sport: null },
+        ],
+      });
+      expect(v.patch?.federations).toEqual([
+        { organisationId: FOTBOLL, sport: 'Fotboll' },
+        { organisationId: FRIIDROTT, sport: null },
+      ]);
     });
 
     it('should refuse federations on an organisation that is not a CLUB', () => {
