@@ -111,10 +111,13 @@ export class OrganisationRepository implements EntityRepository<OrganisationStat
     if (keys.ids.length + keys.links.length + keys.organisationNumbers.length === 0) return new Map();
     const found = await rows<{ holder: string; id: string; type: OrganisationType; via: 'parent' | 'federation' }>(
       tx,
+      // Per named organisation (LATERAL): index probes on parent_id and federation_id, the member clubs' types by primary key; never a hash of a whole table.
       `WITH ${NAMED}
-       SELECT o.parent_id AS holder, o.id, o.type, 'parent' AS via FROM organisation.organisation o JOIN named n ON o.parent_id = n.id
-       UNION ALL
-       SELECT f.federation_id, o.id, o.type, 'federation' FROM organisation.federation f JOIN named n ON f.federation_id = n.id JOIN organisation.organisation o ON o.id = f.organisation_id`,
+       SELECT n.id AS holder, d.id, d.type, d.via FROM named n CROSS JOIN LATERAL (
+         SELECT o.id, o.type, 'parent' AS via FROM organisation.organisation o WHERE o.parent_id = n.id
+         UNION ALL
+         SELECT f.organisation_id, (SELECT o.type FROM organisation.organisation o WHERE o.id = f.organisation_id), 'federation' FROM organisation.federation f WHERE f.federation_id = n.id
+       ) d`,
       keyParams(keys),
     );
     const byHolder = new Map<string, Dependent[]>();

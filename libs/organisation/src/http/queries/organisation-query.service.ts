@@ -34,7 +34,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * UNION drops an organisation reached twice (a club below its district and a member of the
  * federation above it).
  */
-const SUBTREE = `WITH RECURSIVE sub(id) AS (
+export const SUBTREE_CTE = `WITH RECURSIVE sub(id) AS (
     SELECT $1::uuid
     UNION
     SELECT c.child FROM sub CROSS JOIN LATERAL (
@@ -87,7 +87,7 @@ export class OrganisationQueryService {
     const where: string[] = [];
     if (after) where.push(`id > $${params.push(after)}::uuid`);
     if (filter.within) where.push(`id = ANY($${params.push(filter.within)}::uuid[])`);
-    const sql = `${SUBTREE} SELECT id FROM sub${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $2`;
+    const sql = `${SUBTREE_CTE} SELECT id FROM sub${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $2`;
     return this.page(await this.read(async (m) => ids(await m.query(sql, params))), limit);
   }
 
