@@ -6,6 +6,7 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
+import { ChangesModule } from '@stafett/changes';
 import { ImportsModule } from '@stafett/imports';
 import { PersonModule } from '@stafett/person';
 import { InProcessSchemaRegistryClient, SchemaRegistryModule, SchemaRegistryService } from '@stafett/schema-registry';
@@ -44,6 +45,7 @@ export class AppModule {
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
         PersonModule.forRoot(),
         ImportsModule.forRoot(),
+        ChangesModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -23,7 +23,7 @@ async function schemasOf(databaseUrl: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name IN ('auth', 'imports', 'person', 'registry') ORDER BY 1`,
+      `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name IN ('auth', 'changes', 'imports', 'person', 'registry') ORDER BY 1`,
     );
     return rows.map((r) => r.name);
   } finally {
@@ -50,7 +50,7 @@ describe(migrate.name, () => {
     const url = database();
     const applied = await migrate(testConfig({ DATABASE_URL: url }));
     expect(applied.length).toBeGreaterThan(0);
-    expect(await schemasOf(url)).toEqual(['auth', 'imports', 'person', 'registry']);
+    expect(await schemasOf(url)).toEqual(['auth', 'changes', 'imports', 'person', 'registry']);
   });
 
   it('should apply nothing when the schema is current (an upgrade without new migrations)', async () => {

@@ -24,3 +24,14 @@ describe(decodeCursor.name, () => {
     }
   });
 });
+
+describe(`${decodeCursor.name} with a field name`, () => {
+  it('should name the query parameter the cursor came in', () => {
+    expect.assertions(1);
+    try {
+      decodeCursor('!!', isIdPosition, 'since');
+    } catch (e) {
+      expect((e as ProblemException).problem).toMatchObject({ status: 422, errors: [{ field: 'since', code: 'INVALID_FORMAT' }] });
+    }
+  });
+});

@@ -20,6 +20,8 @@ describe(loadConfig.name, () => {
       kafkaSaslMechanism: undefined,
       kafkaSaslUsername: undefined,
       kafkaSaslPassword: undefined,
+      referenceWaitMs: 900_000,
+      changesRetentionDays: 30,
     });
   });
 
@@ -29,6 +31,12 @@ describe(loadConfig.name, () => {
 
   it('should refuse a STAFETT_MIGRATE_AT_START that is not a boolean', () => {
     expect(() => loadConfig({ STAFETT_MIGRATE_AT_START: 'later' })).toThrow(/STAFETT_MIGRATE_AT_START must be true or false \(got "later"\)/);
+  });
+
+  it('should parse STAFETT_CHANGES_RETENTION_DAYS and refuse what is not a number of days', () => {
+    expect(loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '7' }).changesRetentionDays).toBe(7);
+    expect(() => loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '0' })).toThrow(/STAFETT_CHANGES_RETENTION_DAYS must be a whole number of days \(1 or more\) \(got "0"\)/);
+    expect(() => loadConfig({ STAFETT_CHANGES_RETENTION_DAYS: '2w' })).toThrow(/STAFETT_CHANGES_RETENTION_DAYS must be a whole number of days/);
   });
 
   it('should refuse an unknown SASL mechanism', () => {
@@ -117,21 +125,25 @@ describe(`${loadConfig.name} of the protected-identity key`, () => {
   });
 
   it('should read the current key and the previous ones of a rotation', () => {
-    const config = loadConfig({ NODE_ENV: 'production', STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32), STAFETT_PROTECTED_IDENTITY_PREVIOUS_KEYS: `${'o'.repeat(32)}, ${'p'.repeat(40)}` });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      STAFETT_PROTECTED_IDENTITY_KEY: 'n'.repeat(32),
+      STAFETT_PROTECTED_IDENTITY_PREVIOUS_KEYS: `${'o'.repeat(32)}, ${'p'.repeat(40)}`,
+    });
     expect(config.protectedIdentityKey).toBe('n'.repeat(32));
     expect(config.protectedIdentityPreviousKeys).toEqual(['o'.repeat(32), 'p'.repeat(40)]);
   });
 
   it('should refuse a short key without echoing it', () => {
-    expect(() => loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'too-short-secret' })).toThrow('STAFETT_PROTECTED_IDENTITY_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
+    expect(() => loadConfig({ STAFETT_PROTECTED_IDENTITY_KEY: 'too-short-secret' })).toThrow(
+      'STAFETT_PROTECTED_IDENTITY_KEY must be at least 32 characters (e.g. openssl rand -base64 32)',
+    );
   });
 });
 
 describe(describeConfig.name, () => {
   it('should mask the database password and the admin key', () => {
-    const shown = describeConfig(
-      loadConfig({ DATABASE_URL: 'postgres://app:hunter2@db/x', STAFETT_ADMIN_API_KEY: 'k'.repeat(30) }),
-    );
+    const shown = describeConfig(loadConfig({ DATABASE_URL: 'postgres://app:hunter2@db/x', STAFETT_ADMIN_API_KEY: 'k'.repeat(30) }));
     expect(shown['DATABASE_URL']).toBe('postgres://app:***@db/x');
     expect(shown['STAFETT_ADMIN_API_KEY']).toBe('***');
     expect(shown['SCHEMA_REGISTRY_URL']).toBe('(unset)');

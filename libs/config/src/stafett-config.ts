@@ -42,6 +42,10 @@ export interface StafettConfig {
   readonly kafkaSaslMechanism: KafkaSaslMechanism | undefined;
   readonly kafkaSaslUsername: string | undefined;
   readonly kafkaSaslPassword: string | undefined;
+  /** How long an import record that references an entity not yet seen waits (parked) before it is rejected with UNKNOWN_REFERENCE. */
+  readonly referenceWaitMs: number;
+  /** Days the change log of `GET /v1/changes` keeps a change (as long as the events topics keep it); default 30. */
+  readonly changesRetentionDays: number;
 }
 
 export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512';
@@ -66,6 +70,12 @@ function parsePort(raw: string): number {
   return n;
 }
 
+function parseWaitMs(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 100 || n > 7 * 24 * 3600 * 1000) throw new ConfigValueError('must be a number of milliseconds between 100 and 604800000 (7 days)');
+  return n;
+}
+
 function parseUrl(protocols: readonly string[]) {
   return (raw: string): string => {
     let url: URL;
@@ -80,7 +90,10 @@ function parseUrl(protocols: readonly string[]) {
 }
 
 function parseBrokers(raw: string): readonly string[] {
-  const brokers = raw.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
   if (brokers.length === 0) throw new ConfigValueError('must list at least one host:port');
   for (const b of brokers) {
     if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new ConfigValueError(`"${b}" is not host:port`);
@@ -100,7 +113,10 @@ function parseTopicPrefix(raw: string): string {
 }
 
 function parseFaultPoints(raw: string): readonly FaultPoint[] {
-  const names = raw.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
   for (const n of names) {
     if (!(FAULT_POINTS as readonly string[]).includes(n)) throw new ConfigValueError(`"${n}" is not a fault point (known: ${FAULT_POINTS.join(', ')})`);
   }
@@ -120,6 +136,12 @@ function parseSaslMechanism(raw: string): KafkaSaslMechanism {
   return mechanism;
 }
 
+function parseDays(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || n < 1) throw new ConfigValueError('must be a whole number of days (1 or more)');
+  return n;
+}
+
 function parseText(raw: string): string {
   return raw;
 }
@@ -130,7 +152,10 @@ function parseSecretKey(raw: string): string {
 }
 
 function parseSecretKeys(raw: string): readonly string[] {
-  const keys = raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   for (const k of keys) parseSecretKey(k);
   return keys;
 }
@@ -230,6 +255,22 @@ export const CONFIG_VARIABLES = [
   },
   { name: 'KAFKA_SASL_USERNAME', key: 'kafkaSaslUsername', description: 'SASL user name (with KAFKA_SASL_MECHANISM)', sensitive: false, parse: parseText },
   { name: 'KAFKA_SASL_PASSWORD', key: 'kafkaSaslPassword', description: 'SASL password (with KAFKA_SASL_MECHANISM)', sensitive: true, parse: parseText },
+  {
+    name: 'STAFETT_REFERENCE_WAIT_MS',
+    key: 'referenceWaitMs',
+    description: 'How long an import record referencing an entity not yet seen is parked (retried when it appears) before UNKNOWN_REFERENCE, in ms; default 15 minutes',
+    sensitive: false,
+    default: '900000',
+    parse: parseWaitMs,
+  },
+  {
+    name: 'STAFETT_CHANGES_RETENTION_DAYS',
+    key: 'changesRetentionDays',
+    description: 'Days GET /v1/changes keeps a change (match the retention of the events topics); default 30',
+    sensitive: false,
+    default: '30',
+    parse: parseDays,
+  },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
 export class InvalidConfigError extends Error {

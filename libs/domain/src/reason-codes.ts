@@ -20,6 +20,8 @@ export const ReasonCode = {
   AMBIGUOUS_MATCH: 'AMBIGUOUS_MATCH',
   PROTECTED_IDENTITY: 'PROTECTED_IDENTITY',
   UNKNOWN_REFERENCE: 'UNKNOWN_REFERENCE',
+  // A record or request through an organisation-scoped API key about an entity outside its subtree.
+  OUT_OF_SCOPE: 'OUT_OF_SCOPE',
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',

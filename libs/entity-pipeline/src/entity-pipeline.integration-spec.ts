@@ -9,7 +9,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
-import { TopicNames } from '@stafett/contracts';
+import { contractType, TopicNames } from '@stafett/contracts';
 import { AvroSerde, DLQ_HEADERS, HttpSchemaRegistryClient, KafkaModule, KafkajsClient, type ConsumedMessage, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { stafettDataSourceOptions } from '@stafett/persistence';
 import { testConfig, testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor } from '@stafett/testing';
@@ -44,11 +44,13 @@ class WidgetTestModule {
         StafettConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...stafettDataSourceOptions({ databaseUrl: config.databaseUrl, migrations: widgetMigrations(schema) }), migrationsRun: true }),
         KafkaModule.forRoot({ brokers: config.kafkaBrokers, clientId: 'widget-test', schemaRegistryUrl: config.schemaRegistryUrl! }),
-        EntityPipelineModule.forEntity({ entity: 'widget', rules: widgetRules(schema), repository: widgetRepository(schema) }),
+        EntityPipelineModule.forEntity({ entity: 'widget', rules: widgetRules(schema), repository: widgetRepository(schema), projections: ['organisation'] }),
       ],
     };
   }
 }
+
+const WAIT_MS = 6_000;
 
 describe(EntityPipelineModule.name, () => {
   const schema = uniqueId('widgets').replace(/-/g, '_');
@@ -78,7 +80,10 @@ describe(EntityPipelineModule.name, () => {
   };
 
   beforeAll(async () => {
-    app = await NestFactory.create(WidgetTestModule.forRoot(testConfig({ STAFETT_TOPIC_PREFIX: prefix }), schema), { logger: ['error', 'warn'] });
+    // A short wait for missing references, so a record whose reference never comes is rejected within the test.
+    app = await NestFactory.create(WidgetTestModule.forRoot(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_REFERENCE_WAIT_MS: String(WAIT_MS) }), schema), {
+      logger: ['error', 'warn'],
+    });
     app.enableShutdownHooks();
     await app.init();
     // The service provisions its topics as it starts; read them once they exist.
@@ -104,6 +109,43 @@ describe(EntityPipelineModule.name, () => {
     await client.close();
   });
 
+  /** Sends widget import records (optionally with headers); returns their record ids by external id. */
+  async function sendWidgets(
+    system: string,
+    items: { externalId: string; payload: Partial<WidgetPayload> | null; op?: 'UPSERT' | 'DELETE' }[],
+    headers: Record<string, string> = {},
+  ): Promise<Map<string, string>> {
+    const topic = names.imports('widget');
+    const encode = await serde.encoderFor<unknown>(topic, WIDGET_CONTRACTS.importRecord);
+    const records = items.map((i) => ({
+      recordId: randomUUID(),
+      batchId: randomUUID(),
+      source: { system, connectorId: null },
+      externalId: i.externalId,
+      op: i.op ?? 'UPSERT',
+      receivedAt: new Date(),
+      payload: i.payload === null ? null : { code: null, name: null, parent: null, organisation: null, ...i.payload },
+    }));
+    await producer.send(records.map((r) => ({ topic, key: 'widgets', value: encode(r), headers })));
+    return new Map(records.map((r) => [r.externalId, r.recordId]));
+  }
+
+  const resultOf = (recordId: string, timeoutMs = 30_000) => waitFor(`the result of ${recordId}`, () => results.find((r) => r.recordId === recordId), timeoutMs);
+
+  /** Publishes organisation states (as the organisation service's relay would) to the organisation state topic. */
+  async function publishOrganisations(orgs: { id: string; version: number; parentId?: string | null; externalIds?: { system: string; id: string }[] }[]) {
+    const topic = names.state('organisation');
+    const encode = await serde.encoderFor<unknown>(topic, contractType('se.stafett.organisation.Organisation'));
+    await producer.send(
+      orgs.map((o) => ({
+        topic,
+        key: o.id,
+        value: encode({ id: o.id, type: 'CLUB', name: `Club ${o.id.slice(0, 4)}`, parentId: o.parentId ?? null, status: 'ACTIVE', sports: [], externalIds: o.externalIds ?? [] }),
+        headers: { 'stafett.entity.version': String(o.version) },
+      })),
+    );
+  }
+
   async function importWidgets(
     system: string,
     items: { externalId: string; payload: Partial<WidgetPayload> | null; op?: 'UPSERT' | 'DELETE' }[],
@@ -118,7 +160,7 @@ describe(EntityPipelineModule.name, () => {
       externalId: i.externalId,
       op: i.op ?? 'UPSERT',
       receivedAt: new Date(),
-      payload: i.payload === null ? null : { code: null, name: null, parent: null, ...i.payload },
+      payload: i.payload === null ? null : { code: null, name: null, parent: null, organisation: null, ...i.payload },
     }));
     // Every record of a test on one key: one partition, applied in order.
     await producer.send([...raw.map((value) => ({ topic, key: 'widgets', value })), ...records.map((r) => ({ topic, key: 'widgets', value: encode(r) }))]);
@@ -187,5 +229,82 @@ describe(EntityPipelineModule.name, () => {
     const again = await importWidgets('shop', [{ externalId: 'w-4', payload: { code: 'AA-004', name: 'Cog' } }]);
     expect(again.get('w-4')).toMatchObject({ outcome: 'CREATED', version: 1 });
     expect(again.get('w-4')!.entityId).not.toBe(deleted.entityId);
+  });
+
+  describe('references to entities not yet seen', () => {
+    const link = (system: string, externalId: string) => ({ id: null, system, externalId, personalIdentityNumber: null });
+
+    it('should park a record whose parent is not there yet and apply it when the parent arrives', async () => {
+      const child = await sendWidgets('shop', [{ externalId: 'p-child', payload: { code: 'PA-002', name: 'Child', parent: link('shop', 'p-parent') } }]);
+      // Parked, not rejected: no result while its parent is missing.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(results.find((r) => r.recordId === child.get('p-child'))).toBeUndefined();
+      const parent = await importWidgets('shop', [{ externalId: 'p-parent', payload: { code: 'PA-001', name: 'Parent' } }]);
+      const applied = await resultOf(child.get('p-child')!);
+      expect(applied).toMatchObject({ outcome: 'CREATED', version: 1, reasons: [] });
+      const event = await waitFor('the child CREATE', () => events.find((e) => e.entityId === applied.entityId));
+      expect(event.after).toMatchObject({ code: 'PA-002', parentId: parent.get('p-parent')!.entityId });
+    });
+
+    it('should resolve an organisation from the projection of its state topic, once the organisation appears', async () => {
+      const org = randomUUID();
+      const sent = await sendWidgets('shop', [{ externalId: 'o-1', payload: { code: 'OR-001', name: 'Owned', organisation: link('register', 'club-17') } }]);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(results.find((r) => r.recordId === sent.get('o-1'))).toBeUndefined();
+      await publishOrganisations([{ id: org, version: 1, externalIds: [{ system: 'register', id: 'club-17' }] }]);
+      const applied = await resultOf(sent.get('o-1')!);
+      expect(applied).toMatchObject({ outcome: 'CREATED' });
+      const event = await waitFor('the CREATE', () => events.find((e) => e.entityId === applied.entityId));
+      expect(event.after).toMatchObject({ organisationId: org });
+    });
+
+    it('should keep a source id in order: a later record waits behind a parked one', async () => {
+      const org = randomUUID();
+      const first = await sendWidgets('shop', [
+        { externalId: 'q-1', payload: { code: 'QU-001', name: 'First', organisation: { id: org, system: null, externalId: null, personalIdentityNumber: null } } },
+      ]);
+      const second = await sendWidgets('shop', [{ externalId: 'q-1', payload: { name: 'Second' } }]);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(results.filter((r) => r.recordId === first.get('q-1') || r.recordId === second.get('q-1'))).toEqual([]);
+      await publishOrganisations([{ id: org, version: 1 }]);
+      const [a, b] = [await resultOf(first.get('q-1')!), await resultOf(second.get('q-1')!)];
+      expect([a.outcome, a.version, b.outcome, b.version]).toEqual(['CREATED', 1, 'UPDATED', 2]);
+      const last = await waitFor('version 2', () => events.find((e) => e.entityId === a.entityId && e.version === 2));
+      expect(last.after).toMatchObject({ name: 'Second', organisationId: org });
+    });
+
+    it('should reject a record whose reference never appears with UNKNOWN_REFERENCE naming it, after the wait', async () => {
+      const sent = await sendWidgets('shop', [{ externalId: 'n-1', payload: { code: 'NE-001', name: 'Never', organisation: link('register', 'no-such-club') } }]);
+      const started = Date.now();
+      const rejected = await resultOf(sent.get('n-1')!, WAIT_MS + 60_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_MS - 1_000);
+      expect(rejected).toMatchObject({ outcome: 'REJECTED', entityId: null, reasons: [{ code: 'UNKNOWN_REFERENCE', field: 'organisation', message: expect.any(String) }] });
+    });
+
+    it('should confine records that came through a scoped key to its organisation subtree', async () => {
+      const [district, club, other] = [randomUUID(), randomUUID(), randomUUID()];
+      await publishOrganisations([
+        { id: district, version: 1 },
+        { id: club, version: 1, parentId: district },
+        { id: other, version: 1 },
+      ]);
+      const byId = (id: string) => ({ id, system: null, externalId: null, personalIdentityNumber: null });
+      // The projection has them once an unscoped widget of the last one resolves.
+      const probe = await importWidgets('shop', [{ externalId: 's-probe', payload: { code: 'SC-000', name: 'Probe', organisation: byId(other) } }]);
+      expect(probe.get('s-probe')).toMatchObject({ outcome: 'CREATED' });
+      const sent = await sendWidgets(
+        'shop',
+        [
+          { externalId: 's-1', payload: { code: 'SC-001', name: 'In the club', organisation: byId(club) } },
+          { externalId: 's-2', payload: { code: 'SC-002', name: 'Elsewhere', organisation: byId(other) } },
+          { externalId: 's-probe', payload: { name: 'Taken over' } },
+        ],
+        { 'stafett.scope': district },
+      );
+      const [inside, outside, foreign] = [await resultOf(sent.get('s-1')!), await resultOf(sent.get('s-2')!), await resultOf(sent.get('s-probe')!)];
+      expect(inside).toMatchObject({ outcome: 'CREATED' });
+      expect(outside).toMatchObject({ outcome: 'REJECTED', reasons: [{ code: 'OUT_OF_SCOPE' }] });
+      expect(foreign).toMatchObject({ outcome: 'REJECTED', reasons: [{ code: 'OUT_OF_SCOPE' }] });
+    });
   });
 });

@@ -6,7 +6,9 @@ import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from './database/transaction';
 import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
-import { OrganisationTree } from './references/organisation-tree';
+import type { OrganisationTree } from './references/organisation-tree';
+import { ParkedRecordRetrier } from './references/parked-record.retrier';
+import { EntityProjectionConsumer } from './references/projection.consumer';
 import { EntityImportConsumer, type ImportConsumerOptions } from './import/entity-import.consumer';
 import { PipelineMetrics } from './metrics/pipeline-metrics';
 import { EntityOutboxRelay } from './relay/entity-outbox.relay';
@@ -51,15 +53,21 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly consumer: EntityImportConsumer<EntityState, unknown>,
     private readonly relay: EntityOutboxRelay,
+    private readonly projection: EntityProjectionConsumer,
+    private readonly retrier: ParkedRecordRetrier,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.begin();
+    this.projection.begin();
     this.consumer.begin();
+    this.retrier.begin();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.end();
+    await this.retrier.end();
+    await this.projection.end();
     await this.relay.end();
   }
 }
@@ -85,7 +93,16 @@ export class EntityPipelineModule {
           inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken()],
           useFactory: (rules: AnyRules, repository: EntityRepository<EntityState>, serde: AvroSerde, config: StafettConfig, dataSource: DataSource): AnyWriter => {
             if (rules.entity !== entity) throw new Error(`the rules of "${rules.entity}" were given for the "${entity}" pipeline`);
-            return new EntityWriter(rules as EntityRules<EntityState, unknown, unknown, unknown>, repository, serde, new TopicNames(definition.topicPrefix ?? config.topicPrefix), poolOf(dataSource));
+            return new EntityWriter(
+              rules as EntityRules<EntityState, unknown, unknown, unknown>,
+              repository,
+              serde,
+              new TopicNames(definition.topicPrefix ?? config.topicPrefix),
+              poolOf(dataSource),
+              {
+                referenceWaitMs: config.referenceWaitMs,
+              },
+            );
           },
         },
         {
@@ -95,12 +112,21 @@ export class EntityPipelineModule {
             new EntityPipelineLifecycle(
               new EntityImportConsumer(writer, kafka, serde, config, metrics, definition.consumer),
               new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
+              new EntityProjectionConsumer(
+                writer,
+                definition.projections ?? [],
+                kafka,
+                serde,
+                metrics,
+                definition.consumer?.consumerGroup && `${definition.consumer.consumerGroup}.projection`,
+              ),
+              new ParkedRecordRetrier(writer, metrics),
             ),
         },
         {
           provide: organisationTreeToken(entity),
-          inject: [definition.rules, getDataSourceToken()],
-          useFactory: (rules: AnyRules, dataSource: DataSource) => new OrganisationTree(rules.schema, poolOf(dataSource)),
+          inject: [writerToken],
+          useFactory: (writer: AnyWriter): OrganisationTree => writer.tree,
         },
       ],
       exports: [writerToken, organisationTreeToken(entity), definition.rules, definition.repository],

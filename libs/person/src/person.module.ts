@@ -28,6 +28,8 @@ export class PersonModule {
           entity: 'person',
           rules: PersonRules,
           repository: PersonRepository,
+          // Memberships and scoped keys resolve organisations from the organisation state topic.
+          projections: ['organisation'],
           ...(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),
           consumer: {
             ...(options.consumerGroup === undefined ? {} : { consumerGroup: options.consumerGroup }),

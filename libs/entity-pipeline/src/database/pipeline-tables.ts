@@ -65,8 +65,8 @@ export function entityPipelineMigration(schema: string, timestamp: number): new 
  * - `organisation_edge`: parent → child edges of the projected organisations (parent and
  *   federations), for organisation subtrees (scoped API keys);
  * - `parked_record`, `parked_reference`: import records waiting for an entity they reference, with
- *   the keys (`id:…`, `link:…`, `key:…`) whose appearance wakes them, and a deadline after which they
- *   are rejected with UNKNOWN_REFERENCE.
+ *   the keys (`id:…`, `link:…`, `key:…`) whose appearance wakes them (`next_attempt` = now), retried
+ *   with backoff in any case, and a deadline after which they are rejected with UNKNOWN_REFERENCE.
  */
 export function referenceTablesSql(schema: string): string[] {
   const s = quoteIdent(schema);
@@ -100,12 +100,14 @@ export function referenceTablesSql(schema: string): string[] {
       system text NOT NULL,
       external_id text NOT NULL,
       record bytea NOT NULL,
+      scope uuid,
       parked_at timestamptz NOT NULL,
       deadline timestamptz NOT NULL,
+      next_attempt timestamptz NOT NULL,
       attempts integer NOT NULL DEFAULT 1
     )`,
     `CREATE INDEX ix_parked_record_link ON ${s}.parked_record (system, external_id, parked_at)`,
-    `CREATE INDEX ix_parked_record_deadline ON ${s}.parked_record (deadline)`,
+    `CREATE INDEX ix_parked_record_next_attempt ON ${s}.parked_record (next_attempt)`,
     `CREATE TABLE ${s}.parked_reference (
       ref_key text NOT NULL,
       record_id uuid NOT NULL,

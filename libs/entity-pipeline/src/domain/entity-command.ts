@@ -18,11 +18,14 @@ export interface EntityCommand<P> {
   readonly op: 'UPSERT' | 'DELETE' | 'ERASE';
   readonly payload: P | null;
   readonly correlationId?: string | null;
+  /** The organisation subtree of the API key it came with (imports: the `stafett.scope` header); absent = global. */
+  readonly scope?: string | null;
 }
 
 export interface EntityOutcome<S> {
   readonly recordId: string;
-  readonly outcome: ImportOutcome;
+  /** PARKED: an import record waiting for an entity it references (its ImportResult comes when it leaves the lot). */
+  readonly outcome: ImportOutcome | 'PARKED';
   readonly entityId: string | null;
   readonly version: number | null;
   readonly reasons: readonly Reason[];

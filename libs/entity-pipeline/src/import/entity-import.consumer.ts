@@ -17,6 +17,17 @@ export interface ImportConsumerOptions {
   readonly partitionsConcurrently?: number;
 }
 
+/** The organisation scope of the API key an import came with (`POST /v1/imports` through a scoped key). */
+export const SCOPE_HEADER = 'stafett.scope';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function scopeOf(headers: Readonly<Record<string, Buffer | undefined>>): string | null {
+  const raw = headers[SCOPE_HEADER]?.toString('utf8');
+  if (raw === undefined) return null;
+  // A header that is not an organisation id confines the record to nothing (never to everything).
+  return UUID.test(raw) ? raw.toLowerCase() : '00000000-0000-0000-0000-000000000000';
+}
+
 /** Postgres unique_violation: two transactions created the same entity at once; the retry matches it. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -115,7 +126,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
           applied = await coalescer.submit({
             topic,
             partition,
-            records: decoded.map((d) => ({ offset: d.message.offset, record: d.value })),
+            records: decoded.map((d) => ({ offset: d.message.offset, record: d.value, scope: scopeOf(d.message.headers) })),
             lastOffset: messages[messages.length - 1].offset,
           });
         } catch (e) {

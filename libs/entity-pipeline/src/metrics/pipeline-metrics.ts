@@ -14,6 +14,7 @@ const nameOf = (m: Metric): string => (m as unknown as { name: string }).name;
 export class PipelineMetrics implements OnModuleDestroy {
   private readonly backlogs = new Map<string, Source<number>>();
   private readonly lags = new Map<string, Source<{ group: string; topic: string; lag: number }>>();
+  private readonly parkedSources = new Map<string, Source<number>>();
   private readonly metrics: Metric[];
   readonly recordsIn: Counter<'entity'>;
   readonly outcomes: Counter<'entity' | 'outcome' | 'code'>;
@@ -64,7 +65,20 @@ export class PipelineMetrics implements OnModuleDestroy {
         }
       },
     });
-    this.metrics = [this.recordsIn, this.outcomes, this.published, backlog, lag];
+    const parkedSources = this.parkedSources;
+    const parked = new Gauge({
+      name: 'stafett_import_parked',
+      help: 'Import records parked until an entity they reference appears',
+      labelNames: ['entity'],
+      registers: [],
+      async collect() {
+        for (const [entity, read] of parkedSources) {
+          const n = await read().catch(() => undefined);
+          if (n !== undefined) this.set({ entity }, n);
+        }
+      },
+    });
+    this.metrics = [this.recordsIn, this.outcomes, this.published, backlog, lag, parked];
     // The newest app's metrics win (tests start apps one after another; a failed start must not
     // block the next one with "already registered").
     for (const m of this.metrics) {
@@ -75,6 +89,10 @@ export class PipelineMetrics implements OnModuleDestroy {
 
   watchBacklog(entity: string, read: Source<number>): void {
     this.backlogs.set(entity, read);
+  }
+
+  watchParked(entity: string, read: Source<number>): void {
+    this.parkedSources.set(entity, read);
   }
 
   watchLag(entity: string, read: Source<{ group: string; topic: string; lag: number }>): void {

@@ -7,14 +7,16 @@ import { Injectable } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { parseSchema, type ExternalId, type Reason, type Reference } from '@stafett/contracts';
 import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
-import type { EntityRepository, EntityRules, ReferenceResolver, Stored, Validation } from '../domain/entity-rules.port';
-import { entityPipelineMigration } from '../database/pipeline-tables';
+import type { EntityRepository, EntityRules, ForeignReference, ReferenceResolver, Stored, Validation } from '../domain/entity-rules.port';
+import { entityPipelineMigration, entityReferencesMigration } from '../database/pipeline-tables';
 import { rows } from '../database/sql';
 
 export interface WidgetPayload {
   readonly code: string | null;
   readonly name: string | null;
   readonly parent: Reference | null;
+  /** A foreign reference (resolved from the projection of the organisation state topic). */
+  readonly organisation?: Reference | null;
 }
 
 export interface WidgetState {
@@ -22,10 +24,11 @@ export interface WidgetState {
   readonly code: string;
   readonly name: string;
   readonly parentId: string | null;
+  readonly organisationId: string | null;
   readonly externalIds: readonly ExternalId[];
 }
 
-type WidgetPatch = { -readonly [K in 'code' | 'name' | 'parentId']?: WidgetState[K] };
+type WidgetPatch = { -readonly [K in 'code' | 'name' | 'parentId' | 'organisationId']?: WidgetState[K] };
 
 const reference = {
   type: 'record',
@@ -54,6 +57,7 @@ const widget = {
     { name: 'code', type: 'string' },
     { name: 'name', type: 'string' },
     { name: 'parentId', type: ['null', 'string'], default: null },
+    { name: 'organisationId', type: ['null', 'string'], default: null },
     { name: 'externalIds', type: { type: 'array', items: externalId } },
   ],
 };
@@ -92,6 +96,7 @@ export const WIDGET_CONTRACTS = {
               { name: 'code', type: ['null', 'string'], default: null },
               { name: 'name', type: ['null', 'string'], default: null },
               { name: 'parent', type: ['null', reference], default: null },
+              { name: 'organisation', type: ['null', 'Reference'], default: null },
             ],
           },
         ],
@@ -170,13 +175,13 @@ export function widgetMigrations(schema: string): (new () => MigrationInterface)
     name = `CreateWidgets${schema}1700000000000`;
     async up(q: QueryRunner): Promise<void> {
       await q.query(`CREATE SCHEMA ${s}`);
-      await q.query(`CREATE TABLE ${s}.widget (id uuid PRIMARY KEY, code text NOT NULL UNIQUE, name text NOT NULL, parent_id uuid, version bigint NOT NULL)`);
+      await q.query(`CREATE TABLE ${s}.widget (id uuid PRIMARY KEY, code text NOT NULL UNIQUE, name text NOT NULL, parent_id uuid, organisation_id uuid, version bigint NOT NULL)`);
     }
     async down(q: QueryRunner): Promise<void> {
       await q.query(`DROP SCHEMA ${s} CASCADE`);
     }
   };
-  return [tables, entityPipelineMigration(schema, 1700000000001)];
+  return [tables, entityPipelineMigration(schema, 1700000000001), entityReferencesMigration(schema, 1700000000002)];
 }
 
 export function widgetRepository(schema: string): new () => EntityRepository<WidgetState> {
@@ -184,12 +189,17 @@ export function widgetRepository(schema: string): new () => EntityRepository<Wid
   @Injectable()
   class WidgetRepository implements EntityRepository<WidgetState> {
     async load(tx: SqlExecutor, ids: readonly string[], options: { readonly lock: boolean }): Promise<Map<string, Stored<WidgetState>>> {
-      const found = await rows<{ id: string; code: string; name: string; parent_id: string | null; version: string }>(
+      const found = await rows<{ id: string; code: string; name: string; parent_id: string | null; organisation_id: string | null; version: string }>(
         tx,
-        `SELECT id, code, name, parent_id, version FROM ${s}.widget WHERE id = ANY($1::uuid[]) ORDER BY id${options.lock ? ' FOR UPDATE' : ''}`,
+        `SELECT id, code, name, parent_id, organisation_id, version FROM ${s}.widget WHERE id = ANY($1::uuid[]) ORDER BY id${options.lock ? ' FOR UPDATE' : ''}`,
         [ids],
       );
-      return new Map(found.map((r) => [r.id, { version: Number(r.version), state: { id: r.id, code: r.code, name: r.name, parentId: r.parent_id, externalIds: [] } }]));
+      return new Map(
+        found.map((r) => [
+          r.id,
+          { version: Number(r.version), state: { id: r.id, code: r.code, name: r.name, parentId: r.parent_id, organisationId: r.organisation_id, externalIds: [] } },
+        ]),
+      );
     }
 
     async findIdsByNaturalKey(tx: SqlExecutor, codes: readonly string[]): Promise<Map<string, string>> {
@@ -205,9 +215,16 @@ export function widgetRepository(schema: string): new () => EntityRepository<Wid
     async saveAll(tx: SqlExecutor, widgets: readonly Stored<WidgetState>[]): Promise<void> {
       if (widgets.length === 0) return;
       await tx.query(
-        `INSERT INTO ${s}.widget (id, code, name, parent_id, version) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[])
-         ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, parent_id = EXCLUDED.parent_id, version = EXCLUDED.version`,
-        [widgets.map((w) => w.state.id), widgets.map((w) => w.state.code), widgets.map((w) => w.state.name), widgets.map((w) => w.state.parentId), widgets.map((w) => w.version)],
+        `INSERT INTO ${s}.widget (id, code, name, parent_id, organisation_id, version) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[])
+         ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, parent_id = EXCLUDED.parent_id, organisation_id = EXCLUDED.organisation_id, version = EXCLUDED.version`,
+        [
+          widgets.map((w) => w.state.id),
+          widgets.map((w) => w.state.code),
+          widgets.map((w) => w.state.name),
+          widgets.map((w) => w.state.parentId),
+          widgets.map((w) => w.state.organisationId),
+          widgets.map((w) => w.version),
+        ],
       );
     }
 
@@ -218,7 +235,7 @@ export function widgetRepository(schema: string): new () => EntityRepository<Wid
   return WidgetRepository;
 }
 
-const FIELDS = ['code', 'name', 'parentId', 'externalIds'] as const;
+const FIELDS = ['code', 'name', 'parentId', 'organisationId', 'externalIds'] as const;
 
 export function widgetRules(schema: string): new () => EntityRules<WidgetState, WidgetPayload, WidgetPatch, undefined> {
   @Injectable()
@@ -240,8 +257,11 @@ export function widgetRules(schema: string): new () => EntityRules<WidgetState, 
     references(payload: WidgetPayload | null): readonly Reference[] {
       return payload?.parent ? [payload.parent] : [];
     }
-    organisationsOf(): readonly string[] {
-      return [];
+    foreignReferences(payload: WidgetPayload | null): readonly ForeignReference[] {
+      return payload?.organisation ? [{ entity: 'organisation', ref: payload.organisation }] : [];
+    }
+    organisationsOf(state: WidgetState): readonly string[] {
+      return state.organisationId ? [state.organisationId] : [];
     }
     async prepare(): Promise<undefined> {
       return undefined;
@@ -260,16 +280,28 @@ export function widgetRules(schema: string): new () => EntityRules<WidgetState, 
         if (id) patch.parentId = id;
         else errors.push({ code: 'UNKNOWN_REFERENCE', field: 'parent', message: 'No such widget.' });
       }
+      if (payload.organisation) {
+        const id = refs.foreign('organisation', payload.organisation);
+        if (id) patch.organisationId = id;
+        else errors.push({ code: 'UNKNOWN_REFERENCE', field: 'organisation', message: 'No such organisation.' });
+      }
       return errors.length > 0 ? { errors } : { patch };
     }
     applyPatch(id: string, existing: WidgetState | undefined, patch: WidgetPatch, externalIds: readonly ExternalId[]): WidgetState {
-      return { id, code: '', name: '', parentId: null, ...existing, ...patch, externalIds };
+      return { id, code: '', name: '', parentId: null, organisationId: null, ...existing, ...patch, externalIds };
     }
     changedFields(before: WidgetState | undefined, after: WidgetState): string[] {
       return FIELDS.filter((f) => !before || JSON.stringify(before[f]) !== JSON.stringify(after[f]));
     }
     toContract(state: WidgetState): unknown {
-      return { id: state.id, code: state.code, name: state.name, parentId: state.parentId, externalIds: state.externalIds.map((e) => ({ system: e.system, id: e.id })) };
+      return {
+        id: state.id,
+        code: state.code,
+        name: state.name,
+        parentId: state.parentId,
+        organisationId: state.organisationId,
+        externalIds: state.externalIds.map((e) => ({ system: e.system, id: e.id })),
+      };
     }
   }
   return WidgetRules;

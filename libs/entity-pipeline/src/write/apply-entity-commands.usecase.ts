@@ -1,13 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeOp, ExternalId, Reason, Reference } from '@stafett/contracts';
+import type { ChangeOp, ExternalId, ImportOutcome, Reason, Reference } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
 import { TransientError } from '@stafett/kafka';
 import { appendToOutbox, OutboxBatch, type SqlExecutor } from '@stafett/outbox';
 import { linkKey } from '../database/entity-links';
 import type { EntityStore } from '../database/entity-store';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
-import type { EntityRules, EntityState, ReferenceResolver, Stored } from '../domain/entity-rules.port';
+import type { EntityRules, EntityState, KnownEntity, ReferenceResolver, Stored } from '../domain/entity-rules.port';
 import type { EntityEncoders } from './entity-encoders';
+import type { ParkingLot, ParkRequest } from '../references/parking-lot';
+import type { ReferenceProjection } from '../references/reference-projection';
+import type { OrganisationTree } from '../references/organisation-tree';
+import { foreignNaturalKeyOf, idKey, linkRefKey, naturalRefKey, referenceKey } from '../references/reference-keys';
+
+/** What the parking of records with unknown references needs. */
+export interface ReferenceSupport {
+  readonly projection: ReferenceProjection;
+  readonly parking: ParkingLot;
+  readonly tree: OrganisationTree;
+  /** How long a record waits for a missing reference before UNKNOWN_REFERENCE. */
+  readonly waitMs: number;
+  /** Called when records were woken (their keys appeared): the retrier runs at once. */
+  readonly onWoken?: () => void;
+}
+
+/** How a batch is run: records coming back from the parking lot, and those whose wait is over. */
+export interface ExecuteOptions {
+  /** Parked records being retried (their own parked rows do not hold them back). */
+  readonly woken?: ReadonlySet<string>;
+  /** Records whose wait is over: an unknown reference now rejects them. */
+  readonly final?: ReadonlySet<string>;
+}
 
 interface Change<S> {
   readonly op: ChangeOp;
@@ -30,10 +53,12 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     private readonly rules: EntityRules<S, P, Patch, C>,
     private readonly store: EntityStore<S>,
     private readonly encoders: EntityEncoders,
+    private readonly references: ReferenceSupport,
   ) {}
 
-  async execute(tx: SqlExecutor, commands: readonly EntityCommand<P>[], now = new Date()): Promise<EntityOutcome<S>[]> {
+  async execute(tx: SqlExecutor, commands: readonly EntityCommand<P>[], now = new Date(), options: ExecuteOptions = {}): Promise<EntityOutcome<S>[]> {
     const rules = this.rules;
+    const { projection, parking, tree } = this.references;
     // Everything the batch could match on, looked up at once.
     const linkKeys: { system: string; externalId: string }[] = [];
     const naturalKeys = new Set<string>();
@@ -57,6 +82,8 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       tx,
       refs.flatMap((r) => (r.id ? [r.id] : [])),
     );
+    const foreignRefs = rules.foreignReferences ? commands.flatMap((c) => rules.foreignReferences!(c.payload)) : [];
+    const known = foreignRefs.length > 0 ? await projection.lookup(tx, foreignRefs) : new Map<string, KnownEntity>();
     const candidates = [...links.values(), ...byKey.values(), ...commands.flatMap((c) => (c.targetId ? [c.targetId] : []))];
     const states = await this.store.load(tx, candidates, true);
     if (candidates.length > 0) {
@@ -70,20 +97,52 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     }
     // After the locks: what the rules read for the batch (e.g. protected identities) is current.
     const context = await rules.prepare(tx, commands);
+    // Organisation-scoped keys: each scope's subtree, once per batch.
+    const subtrees = new Map<string, Set<string>>();
+    for (const c of commands) if (c.scope && !subtrees.has(c.scope)) subtrees.set(c.scope, new Set(await tree.subtree(c.scope, tx)));
+    // Import records of a source id with a parked record wait behind it (a source's records apply in order).
+    const imports = commands.filter((c) => c.externalId !== null);
+    const anyParked = imports.length > 0 && (await parking.any(tx));
+    const blocked = anyParked
+      ? await parking.parkedLinks(
+          tx,
+          imports.map((c) => ({ system: c.source.system, externalId: c.externalId! })),
+          [...(options.woken ?? [])],
+        )
+      : new Set<string>();
+    const toPark: ParkRequest[] = [];
     const loadedLinks = new Map([...states].map(([id, s]) => [id, s.state.externalIds]));
 
     const batch = new BatchView<S>(
+      rules.entity,
       states,
       links,
       byKey,
       refIds,
+      known,
       (r) => rules.naturalKeyOfReference(r),
       (s) => rules.naturalKeyOfState(s),
     );
     const outbox = new OutboxBatch();
     const outcomes: EntityOutcome<S>[] = [];
+    const wakeKeys: string[] = [];
     for (const command of commands) {
-      const applied = this.applyOne(command, batch, context);
+      const link = command.externalId !== null ? linkKey(command.source.system, command.externalId) : undefined;
+      const final = options.final?.has(command.recordId) === true;
+      if (link && !final && blocked.has(link)) {
+        toPark.push(this.parkRequest(command, [], now));
+        outcomes.push(parkedOutcome(command));
+        continue;
+      }
+      batch.misses.length = 0;
+      const applied = this.applyOne(command, batch, context, command.scope ? subtrees.get(command.scope) : undefined);
+      if (link && !final && applied.outcome.outcome === 'REJECTED' && batch.misses.length > 0 && applied.outcome.reasons.every((r) => r.code === ReasonCode.UNKNOWN_REFERENCE)) {
+        toPark.push(this.parkRequest(command, [...batch.misses], now));
+        blocked.add(link);
+        outcomes.push(parkedOutcome(command));
+        continue;
+      }
+      if (applied.change?.after) wakeKeys.push(...this.keysOf(applied.change.after));
       outcomes.push(applied.outcome);
       // Import records get their ImportResult on the results topic; a REST write is answered directly.
       const result = command.externalId !== null;
@@ -110,10 +169,51 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     );
     await rules.finish?.(tx, context);
     await appendToOutbox(tx, rules.schema, outbox);
+    await parking.park(tx, toPark, now, this.references.waitMs);
+    if ((anyParked || toPark.length > 0) && wakeKeys.length > 0 && (await parking.wake(tx, wakeKeys)) > 0) this.references.onWoken?.();
     return outcomes;
   }
 
-  private applyOne(c: EntityCommand<P>, b: BatchView<S>, context: C): { outcome: EntityOutcome<S>; change?: Change<S> } {
+  private inScope(state: S, subtree: ReadonlySet<string>): boolean {
+    return this.rules.organisationsOf(state).some((o) => subtree.has(o));
+  }
+
+  private outOfScope(): Reason {
+    return { code: ReasonCode.OUT_OF_SCOPE, field: null, message: `The ${this.rules.entity} is not within the organisation the API key is bound to.` };
+  }
+
+  /** The reference keys under which records parked for this entity wait (its id, links and natural key). */
+  private keysOf(state: S): string[] {
+    const entity = this.rules.entity;
+    const keys = [idKey(entity, state.id)];
+    for (const e of state.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
+    const natural = this.rules.naturalKeyOfState(state);
+    if (natural) keys.push(naturalRefKey(entity, natural));
+    return keys;
+  }
+
+  /** The record as it is kept in the lot: Avro with the entity's ImportRecord schema. */
+  private parkRequest(c: EntityCommand<P>, refKeys: string[], now: Date): ParkRequest {
+    const record = {
+      recordId: c.recordId,
+      batchId: c.batchId,
+      source: { system: c.source.system, connectorId: c.source.connectorId ?? null },
+      externalId: c.externalId!,
+      op: c.op === 'DELETE' ? 'DELETE' : 'UPSERT',
+      receivedAt: now,
+      payload: c.payload,
+    };
+    return {
+      recordId: c.recordId,
+      system: c.source.system,
+      externalId: c.externalId!,
+      record: this.rules.contracts.importRecord.toBuffer(record),
+      scope: c.scope ?? null,
+      refKeys,
+    };
+  }
+
+  private applyOne(c: EntityCommand<P>, b: BatchView<S>, context: C, subtree: ReadonlySet<string> | undefined): { outcome: EntityOutcome<S>; change?: Change<S> } {
     const rules = this.rules;
     const reject = (...reasons: Reason[]) => ({
       outcome: {
@@ -139,6 +239,8 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     }
     const targetId = c.targetId ?? linked ?? byKey;
     const existing = targetId ? b.states.get(targetId) : undefined;
+    // A scoped key sees nothing outside its subtree: an entity there is as good as absent.
+    if (existing && subtree && !this.inScope(existing.state, subtree)) return reject(this.outOfScope());
     if (c.targetId && !existing)
       return reject({
         code: ReasonCode.NOT_FOUND,
@@ -157,7 +259,15 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     if (screened && 'reject' in screened) return reject(...screened.reject);
     if (screened) {
       if (existing) return this.remove(c, b, existing, screened.remove.erase);
-      return { outcome: { recordId: c.recordId, outcome: 'UNCHANGED', entityId: null, version: null, reasons: [{ code: ReasonCode.NOT_FOUND, field: null, message: `No such ${rules.entity}; nothing to remove.` }] } };
+      return {
+        outcome: {
+          recordId: c.recordId,
+          outcome: 'UNCHANGED',
+          entityId: null,
+          version: null,
+          reasons: [{ code: ReasonCode.NOT_FOUND, field: null, message: `No such ${rules.entity}; nothing to remove.` }],
+        },
+      };
     }
 
     if (c.op === 'DELETE' || c.op === 'ERASE') {
@@ -196,6 +306,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       externalIds = [...externalIds, { system: c.source.system, id: c.externalId }];
     }
     const next = rules.applyPatch(id, existing?.state, validated.patch, externalIds);
+    if (subtree && !this.inScope(next, subtree)) return reject(this.outOfScope());
     const nextKey = rules.naturalKeyOfState(next);
     if (nextKey) {
       const holder = b.byKey.get(nextKey);
@@ -296,7 +407,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       batchId: c.batchId,
       entityType: this.rules.entity,
       externalId: c.externalId ?? o.entityId ?? '',
-      outcome: o.outcome,
+      outcome: o.outcome as ImportOutcome,
       entityId: o.entityId,
       version: o.version,
       reasons: o.reasons.map((r) => ({ code: r.code, field: r.field ?? null, message: r.message })),
@@ -305,29 +416,48 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
   }
 }
 
+const parkedOutcome = <S>(c: EntityCommand<unknown>): EntityOutcome<S> => ({ recordId: c.recordId, outcome: 'PARKED', entityId: null, version: null, reasons: [] });
+
 const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
 /** The batch's working view of the register: loaded rows plus what earlier commands of the batch did. */
 class BatchView<S extends EntityState> {
   readonly dirty = new Set<string>();
   readonly deleted = new Set<string>();
+  /** The reference keys the current command looked for and did not find (what would wake it). */
+  readonly misses: string[] = [];
 
   constructor(
+    private readonly entity: string,
     readonly states: Map<string, Stored<S>>,
     readonly links: Map<string, string>,
     readonly byKey: Map<string, string>,
     private readonly knownIds: Set<string>,
+    private readonly known: ReadonlyMap<string, KnownEntity>,
     private readonly keyOfRef: (ref: Reference) => string | undefined,
     private readonly keyOf: (state: S) => string | null,
   ) {}
 
   /** What the rules resolve references with (one object per batch). */
   readonly resolver: ReferenceResolver<S> = {
-    same: (ref) => this.resolve(ref),
-    foreign: () => undefined,
+    same: (ref) => {
+      const id = this.resolve(ref);
+      if (!id) this.miss(referenceKey(this.entity, ref, this.keyOfRef));
+      return id;
+    },
+    foreign: (entity, ref) => {
+      const key = referenceKey(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
+      const found = key ? this.known.get(key) : undefined;
+      if (!found) this.miss(key);
+      return found?.id;
+    },
     state: (id) => (this.deleted.has(id) ? undefined : this.states.get(id)?.state),
-    known: () => undefined,
+    known: (entity, id) => this.known.get(idKey(entity, id)),
   };
+
+  private miss(key: string | undefined): void {
+    if (key) this.misses.push(key);
+  }
 
   resolve(ref: Reference): string | undefined {
     if (ref.id) return (this.states.has(ref.id) || this.knownIds.has(ref.id)) && !this.deleted.has(ref.id) ? ref.id : undefined;

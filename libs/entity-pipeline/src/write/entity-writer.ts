@@ -6,7 +6,12 @@ import { EntityStore } from '../database/entity-store';
 import { inTransaction } from '@stafett/persistence';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
 import type { EntityRepository, EntityRules, EntityState } from '../domain/entity-rules.port';
-import { ApplyEntityCommands } from './apply-entity-commands.usecase';
+import { ApplyEntityCommands, type ExecuteOptions } from './apply-entity-commands.usecase';
+import { ParkingLot } from '../references/parking-lot';
+import { ReferenceProjection, type ProjectedState } from '../references/reference-projection';
+import { OrganisationTree } from '../references/organisation-tree';
+import type { ProjectedEntity } from '../domain/entity-rules.port';
+import type { SqlExecutor } from '@stafett/outbox';
 import { createEntityEncoders } from './entity-encoders';
 
 /** An import record of any entity (the contracts differ only in the payload). */
@@ -23,7 +28,7 @@ export interface ImportRecordOf<P> {
 export interface PartitionBatch<P> {
   readonly topic: string;
   readonly partition: number;
-  readonly records: readonly { readonly offset: string; readonly record: ImportRecordOf<P> }[];
+  readonly records: readonly { readonly offset: string; readonly record: ImportRecordOf<P>; readonly scope?: string | null }[];
   readonly lastOffset: string;
 }
 
@@ -33,7 +38,7 @@ export interface ImportApplied<S> {
   readonly redelivered: number;
 }
 
-export function importCommand<P>(r: ImportRecordOf<P>): EntityCommand<P> {
+export function importCommand<P>(r: ImportRecordOf<P>, scope?: string | null): EntityCommand<P> {
   return {
     recordId: r.recordId,
     batchId: r.batchId,
@@ -41,7 +46,19 @@ export function importCommand<P>(r: ImportRecordOf<P>): EntityCommand<P> {
     externalId: r.externalId,
     op: r.op,
     payload: r.payload ?? null,
+    ...(scope ? { scope } : {}),
   };
+}
+
+export interface WriterOptions {
+  /** How long a record waits for a missing reference (STAFETT_REFERENCE_WAIT_MS). */
+  readonly referenceWaitMs: number;
+}
+
+/** What a retry of the parking lot did. */
+export interface ParkedRetry {
+  readonly retried: number;
+  readonly outcomes: readonly EntityOutcome<unknown>[];
 }
 
 /**
@@ -52,6 +69,11 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
   private useCase: Promise<ApplyEntityCommands<S, P, Patch, C>> | undefined;
   private readonly offsets: ConsumerOffsets;
   private readonly store: EntityStore<S>;
+  readonly parking: ParkingLot;
+  readonly projection: ReferenceProjection;
+  readonly tree: OrganisationTree;
+  /** Called when parked records were woken (the retrier runs at once). */
+  onWoken: (() => void) | undefined;
 
   constructor(
     readonly rules: EntityRules<S, P, Patch, C>,
@@ -59,15 +81,28 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     private readonly serde: AvroSerde,
     readonly topics: TopicNames,
     private readonly pool: Pool,
+    private readonly options: WriterOptions = { referenceWaitMs: 900_000 },
   ) {
     this.offsets = new ConsumerOffsets(rules.schema);
     this.store = new EntityStore(repository, rules.schema);
+    this.parking = new ParkingLot(rules.schema);
+    this.projection = new ReferenceProjection(rules.schema);
+    this.tree = new OrganisationTree(rules.schema, pool);
   }
 
   /** Registers the output schemas (once); rejects while the registry is away. */
   ready(): Promise<ApplyEntityCommands<S, P, Patch, C>> {
     if (!this.useCase) {
-      const making = createEntityEncoders(this.serde, this.topics, this.rules.entity, this.rules.contracts).then((e) => new ApplyEntityCommands(this.rules, this.store, e));
+      const references = {
+        projection: this.projection,
+        parking: this.parking,
+        tree: this.tree,
+        waitMs: this.options.referenceWaitMs,
+        onWoken: () => this.onWoken?.(),
+      };
+      const making = createEntityEncoders(this.serde, this.topics, this.rules.entity, this.rules.contracts).then(
+        (e) => new ApplyEntityCommands(this.rules, this.store, e, references),
+      );
       making.catch(() => {
         if (this.useCase === making) this.useCase = undefined;
       });
@@ -95,7 +130,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
         const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
         return b.records.filter((r) => BigInt(r.offset) >= from);
       });
-      const commands = fresh.flatMap((records) => records.map((r) => importCommand(r.record)));
+      const commands = fresh.flatMap((records) => records.map((r) => importCommand(r.record, r.scope)));
       const outcomes = commands.length > 0 ? await useCase.execute(tx, commands) : [];
       await this.offsets.advance(
         tx,
@@ -107,5 +142,61 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
         return { outcomes: mine, redelivered: b.records.length - fresh[i].length };
       });
     });
+  }
+
+  /**
+   * Retries the parked records that are due (their keys appeared, or their backoff ran out), oldest
+   * first, in one transaction: applied or finally rejected ones leave the lot with their
+   * ImportResult; the others wait on. `limit` bounds the transaction.
+   */
+  async retryParked(limit = 500): Promise<ParkedRetry> {
+    const useCase = await this.ready();
+    const reader = this.rules.contracts.importRecord;
+    return inTransaction(this.pool, async (tx) => {
+      const due = await this.parking.due(tx, limit);
+      if (due.length === 0) return { retried: 0, outcomes: [] };
+      const now = new Date();
+      const commands = due.map((d) => importCommand(reader.fromBuffer(d.record) as ImportRecordOf<P>, d.scope));
+      const options: ExecuteOptions = {
+        woken: new Set(due.map((d) => d.recordId)),
+        final: new Set(due.filter((d) => d.deadline.getTime() <= now.getTime()).map((d) => d.recordId)),
+      };
+      const outcomes = await useCase.execute(tx, commands, now, options);
+      await this.parking.release(
+        tx,
+        outcomes.filter((o) => o.outcome !== 'PARKED').map((o) => o.recordId),
+      );
+      return { retried: due.length, outcomes };
+    });
+  }
+
+  /**
+   * Applies state records of a foreign entity to this service's projection, in the caller's
+   * transaction: wakes the parked records waiting for the entities that appeared, and applies the
+   * commands the rules derive from removed ones (`onForeignRemoved`).
+   */
+  async applyProjection(
+    tx: SqlExecutor,
+    entity: ProjectedEntity,
+    records: readonly ProjectedState[],
+  ): Promise<{ upserted: number; removed: number; derived: readonly EntityOutcome<S>[] }> {
+    const applied = await this.projection.apply(tx, entity, records);
+    if (applied.keys.length > 0 && (await this.parking.any(tx)) && (await this.parking.wake(tx, applied.keys)) > 0) this.onWoken?.();
+    let derived: EntityOutcome<S>[] = [];
+    if (applied.removed.length > 0 && this.rules.onForeignRemoved) {
+      const commands = await this.rules.onForeignRemoved(tx, entity, applied.removed);
+      if (commands.length > 0) derived = await (await this.ready()).execute(tx, commands);
+    }
+    return { upserted: applied.upserted.length, removed: applied.removed.length, derived };
+  }
+
+  /** VACUUMs the parking lot's tables (outside a transaction; autovacuum may be off). */
+  async vacuumParking(): Promise<void> {
+    await this.parking.vacuum(this.pool);
+  }
+
+  /** Runs work in one transaction on the writer's pool. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }

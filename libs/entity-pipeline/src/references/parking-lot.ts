@@ -1,0 +1,139 @@
+import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
+import { rows } from '../database/sql';
+
+/** An import record parked until an entity it references appears. */
+export interface ParkedRecord {
+  readonly recordId: string;
+  readonly system: string;
+  readonly externalId: string;
+  /** The import record, Avro-encoded with the entity's ImportRecord schema (no registry framing). */
+  readonly record: Buffer;
+  /** The organisation scope of the key it came with (null: global). */
+  readonly scope: string | null;
+  readonly deadline: Date;
+  readonly attempts: number;
+}
+
+export interface ParkRequest {
+  readonly recordId: string;
+  readonly system: string;
+  readonly externalId: string;
+  readonly record: Buffer;
+  readonly scope: string | null;
+  /** The reference keys whose appearance should retry it (none: it waits behind an earlier record of its source id). */
+  readonly refKeys: readonly string[];
+}
+
+/** Backoff of the retries of a parked record: 1 s, 2 s, 4 s … at most a minute (its keys appearing retries it at once). */
+export const retryDelayMs = (attempts: number): number => Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * `<schema>.parked_record` / `parked_reference`: import records refused only because a referenced
+ * entity is not known yet. Parked in the transaction that would have applied them (with the
+ * partition's offset), retried with backoff and at once when one of their keys appears, and
+ * rejected with UNKNOWN_REFERENCE at their deadline. A later record of the same source id waits
+ * behind a parked one, so a source's records still apply in order.
+ */
+export class ParkingLot {
+  private readonly records: string;
+  private readonly refs: string;
+
+  constructor(schema: string) {
+    const s = quoteIdent(schema);
+    this.records = `${s}.parked_record`;
+    this.refs = `${s}.parked_reference`;
+  }
+
+  /** Whether anything is parked (one probe; most batches stop here). */
+  async any(tx: SqlExecutor): Promise<boolean> {
+    const [r] = await rows<{ any: boolean }>(tx, `SELECT EXISTS (SELECT 1 FROM ${this.records}) AS any`, []);
+    return r?.any === true;
+  }
+
+  /** The source ids (`system␀externalId`) among `links` that have a parked record other than `except`. */
+  async parkedLinks(tx: SqlExecutor, links: readonly { system: string; externalId: string }[], except: readonly string[]): Promise<Set<string>> {
+    if (links.length === 0) return new Set();
+    const found = await rows<{ system: string; external_id: string }>(
+      tx,
+      `SELECT DISTINCT system, external_id FROM ${this.records} WHERE (system, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND NOT (record_id = ANY($3::uuid[]))`,
+      [links.map((l) => l.system), links.map((l) => l.externalId), except],
+    );
+    return new Set(found.map((r) => `${r.system}\u0000${r.external_id}`));
+  }
+
+  /** Parks records (a record parked before keeps its deadline and counts one more attempt). */
+  async park(tx: SqlExecutor, items: readonly ParkRequest[], now: Date, waitMs: number): Promise<void> {
+    if (items.length === 0) return;
+    const ids = items.map((i) => i.recordId);
+    await tx.query(
+      `INSERT INTO ${this.records} AS p (record_id, system, external_id, record, scope, parked_at, deadline, next_attempt)
+       SELECT u.id, u.system, u.external_id, u.record, u.scope, $6, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::uuid[]) AS u(id, system, external_id, record, scope)
+       ON CONFLICT (record_id) DO UPDATE SET attempts = p.attempts + 1, next_attempt = LEAST(p.deadline, now() + make_interval(secs => LEAST(60, power(2, p.attempts))))`,
+      [
+        ids,
+        items.map((i) => i.system),
+        items.map((i) => i.externalId),
+        items.map((i) => i.record),
+        items.map((i) => i.scope),
+        now,
+        new Date(now.getTime() + waitMs),
+        new Date(now.getTime() + retryDelayMs(1)),
+      ],
+    );
+    await tx.query(`DELETE FROM ${this.refs} WHERE record_id = ANY($1::uuid[])`, [ids]);
+    const refs = items.flatMap((i) => i.refKeys.map((k) => ({ id: i.recordId, key: k })));
+    if (refs.length > 0) {
+      await tx.query(`INSERT INTO ${this.refs} (ref_key, record_id) SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+        refs.map((r) => r.key),
+        refs.map((r) => r.id),
+      ]);
+    }
+  }
+
+  /** Removes records that left the lot (applied or rejected), and retries at once the records waiting behind them. */
+  async release(tx: SqlExecutor, recordIds: readonly string[]): Promise<void> {
+    if (recordIds.length === 0) return;
+    await tx.query(`DELETE FROM ${this.refs} WHERE record_id = ANY($1::uuid[])`, [recordIds]);
+    const gone = await rows<{ system: string; external_id: string }>(tx, `DELETE FROM ${this.records} WHERE record_id = ANY($1::uuid[]) RETURNING system, external_id`, [
+      recordIds,
+    ]);
+    if (gone.length > 0) {
+      await tx.query(`UPDATE ${this.records} SET next_attempt = now() WHERE (system, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND next_attempt > now()`, [
+        gone.map((g) => g.system),
+        gone.map((g) => g.external_id),
+      ]);
+    }
+  }
+
+  /** Retries at once the records waiting for one of `keys` (entities that just appeared); returns how many. */
+  async wake(tx: SqlExecutor, keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const woken = await rows<{ record_id: string }>(
+      tx,
+      `UPDATE ${this.records} SET next_attempt = now() WHERE record_id IN (SELECT record_id FROM ${this.refs} WHERE ref_key = ANY($1::text[])) AND next_attempt > now() RETURNING record_id`,
+      [keys],
+    );
+    return woken.length;
+  }
+
+  /** Records due for a retry (oldest first), row-locked; others' locked rows are skipped. */
+  async due(tx: SqlExecutor, limit: number): Promise<ParkedRecord[]> {
+    const found = await rows<{ record_id: string; system: string; external_id: string; record: Buffer; scope: string | null; deadline: Date; attempts: number }>(
+      tx,
+      `SELECT record_id, system, external_id, record, scope, deadline, attempts FROM ${this.records} WHERE next_attempt <= now() ORDER BY parked_at, record_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return found.map((r) => ({ recordId: r.record_id, system: r.system, externalId: r.external_id, record: r.record, scope: r.scope, deadline: r.deadline, attempts: r.attempts }));
+  }
+
+  /** How many records are parked (a gauge). */
+  async count(tx: SqlExecutor): Promise<number> {
+    const [r] = await rows<{ n: number }>(tx, `SELECT count(*)::int AS n FROM ${this.records}`, []);
+    return r?.n ?? 0;
+  }
+
+  /** The lot's dead rows (autovacuum may be off); outside a transaction. */
+  async vacuum(db: SqlExecutor): Promise<void> {
+    await db.query(`VACUUM (TRUNCATE false) ${this.records}, ${this.refs}`);
+  }
+}

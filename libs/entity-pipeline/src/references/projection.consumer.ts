@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import { contractType, entityContracts, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
+import { provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import type avro from 'avsc';
+import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
+import type { EntityState, ProjectedEntity } from '../domain/entity-rules.port';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics';
+import type { EntityWriter } from '../write/entity-writer';
+import type { ProjectedState } from './reference-projection';
+
+const VERSION_HEADER = 'stafett.entity.version';
+
+/**
+ * Keeps this service's projection of other entities (`projections` of the pipeline definition) from
+ * their compacted state topics, from the beginning: each partition's batch in one transaction with
+ * its stored offset (a redelivery changes nothing), which also wakes the parked records waiting
+ * for the entities that appeared and applies what the rules derive from removed ones (a group loses
+ * an erased member). Never reads another service's tables.
+ */
+export class EntityProjectionConsumer {
+  private readonly log: Logger;
+  private readonly start: RetryingStart;
+  private consumer: KafkaConsumerPort | undefined;
+  private readonly offsets: ConsumerOffsets;
+  private readonly readers = new Map<string, { entity: ProjectedEntity; type: avro.Type }>();
+
+  constructor(
+    private readonly writer: EntityWriter<EntityState, unknown, unknown, unknown>,
+    private readonly entities: readonly ProjectedEntity[],
+    private readonly kafka: KafkaClientPort,
+    private readonly serde: AvroSerde,
+    private readonly metrics: PipelineMetrics,
+    private readonly consumerGroup?: string,
+  ) {
+    this.log = new Logger(`${writer.rules.entity}-projection`);
+    this.start = new RetryingStart(`${writer.rules.entity} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+    this.offsets = new ConsumerOffsets(writer.rules.schema);
+    for (const entity of entities) this.readers.set(writer.topics.state(entity), { entity, type: contractType(entityContracts(entity).state) });
+  }
+
+  get groupId(): string {
+    return this.consumerGroup ?? `${this.writer.topics.prefix}stafett.${this.writer.rules.entity}-service.projection`;
+  }
+
+  begin(): void {
+    if (this.entities.length === 0) return;
+    this.start.begin(
+      () => this.run(),
+      () => this.halt(),
+    );
+  }
+
+  async end(): Promise<void> {
+    await this.start.stop();
+    await this.halt();
+  }
+
+  private async run(): Promise<void> {
+    const prefix = this.writer.topics.prefix;
+    // The state topics exist before their service first runs, so a projection can subscribe to them.
+    const topics = new Map([...topicDefinitions({ prefix }), ...this.entities.flatMap((e) => entityTopicDefinitions(e, { prefix }))].map((t) => [t.topic, t]));
+    await provisionTopics(this.kafka, [...topics.values()]);
+    await this.writer.ready();
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      topics: [...this.readers.keys()],
+      dlqTopic: this.writer.topics.dlq,
+      fromBeginning: true,
+      maxBatchSize: 2_000,
+      handler: (messages) => this.handle(messages),
+    });
+    await this.consumer.start();
+    this.log.log({ topics: [...this.readers.keys()] }, `${this.writer.rules.entity} projection of ${this.entities.join(', ')} started`);
+  }
+
+  private async handle(messages: readonly ConsumedMessage[]): Promise<{ failed: { message: ConsumedMessage; error: unknown }[] }> {
+    const { topic, partition } = messages[0];
+    const reader = this.readers.get(topic);
+    if (!reader) throw new Error(`the projection got a message of ${topic}, which it does not follow`);
+    const records: (ProjectedState & { offset: string })[] = [];
+    const failed: { message: ConsumedMessage; error: unknown }[] = [];
+    for (const m of messages) {
+      const id = m.key?.toString('utf8') ?? '';
+      const version = Number(m.headers[VERSION_HEADER]?.toString('utf8') ?? NaN);
+      if (!Number.isSafeInteger(version) || id === '') {
+        failed.push({ message: m, error: new Error(`a ${reader.entity} state record without an entity id key or a ${VERSION_HEADER} header`) });
+        continue;
+      }
+      try {
+        const state = m.value === null ? null : await this.serde.decode<Record<string, unknown>>(m.value, reader.type);
+        records.push({ id, version, state, offset: m.offset });
+      } catch (error) {
+        failed.push({ message: m, error });
+      }
+    }
+    const derived = await this.writer.transaction(async (tx) => {
+      const next = (await this.offsets.lock(tx, [{ topic, partition }])).get(partitionKey(topic, partition)) ?? 0n;
+      const fresh = records.filter((r) => BigInt(r.offset) >= next);
+      const applied = fresh.length > 0 ? await this.writer.applyProjection(tx, reader.entity, fresh) : undefined;
+      await this.offsets.advance(tx, [{ topic, partition, offset: BigInt(messages[messages.length - 1].offset) + 1n }]);
+      return applied?.derived ?? [];
+    });
+    for (const o of derived) this.metrics.outcomes.inc({ entity: this.writer.rules.entity, outcome: o.outcome, code: o.reasons[0]?.code ?? '' });
+    if (derived.length > 0) this.log.log({ from: reader.entity, changes: derived.length }, `${this.writer.rules.entity} changes derived from removed ${reader.entity} entities`);
+    return { failed };
+  }
+
+  private async halt(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,164 @@
+import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
+import { rows } from '../database/sql';
+import type { ForeignReference, KnownEntity, ProjectedEntity } from '../domain/entity-rules.port';
+import { projectionFacts } from './projection-facts';
+import { foreignNaturalKeyOf, hashNaturalKey, idKey, isUuid, linkRefKey, naturalRefKey, referenceKey } from './reference-keys';
+
+/** One record of a foreign entity's state topic: its state, or null for a tombstone. */
+export interface ProjectedState {
+  readonly id: string;
+  readonly version: number;
+  readonly state: Record<string, unknown> | null;
+}
+
+interface KnownRow {
+  entity: ProjectedEntity;
+  id: string;
+  version: string;
+  type: string | null;
+  organisation_ids: string[];
+}
+
+const known = (r: KnownRow): KnownEntity => ({ entity: r.entity, id: r.id, version: Number(r.version), type: r.type, organisationIds: r.organisation_ids });
+
+/**
+ * This service's projection of other entities' state topics (`known_entity`, `known_link`,
+ * `organisation_edge` in its schema): written by the projection consumer, read in batches by the
+ * write path to resolve references. Every lookup is an index probe per reference.
+ */
+export class ReferenceProjection {
+  private readonly known: string;
+  private readonly links: string;
+  private readonly edges: string;
+
+  constructor(schema: string) {
+    const s = quoteIdent(schema);
+    this.known = `${s}.known_entity`;
+    this.links = `${s}.known_link`;
+    this.edges = `${s}.organisation_edge`;
+  }
+
+  /**
+   * Applies state records of one entity kind (in topic order; a version not newer than the one
+   * kept is skipped). Returns what changed: the states kept and the ids removed by tombstones, and
+   * the reference keys (id, links, natural key) of the entities that are now known.
+   */
+  async apply(tx: SqlExecutor, entity: ProjectedEntity, records: readonly ProjectedState[]): Promise<{ upserted: string[]; removed: string[]; keys: string[] }> {
+    const latest = new Map<string, ProjectedState>();
+    for (const r of records) {
+      const before = latest.get(r.id);
+      if (!before || r.version >= before.version) latest.set(r.id, r);
+    }
+    const ids = [...latest.keys()].filter(isUuid);
+    if (ids.length === 0) return { upserted: [], removed: [], keys: [] };
+    const current = new Map(
+      (await rows<{ id: string; version: string }>(tx, `SELECT id, version FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, ids])).map((r) => [
+        r.id,
+        Number(r.version),
+      ]),
+    );
+    const upserts: { id: string; version: number; facts: ReturnType<typeof projectionFacts> }[] = [];
+    const removed: string[] = [];
+    for (const id of ids) {
+      const r = latest.get(id)!;
+      const kept = current.get(id);
+      if (kept !== undefined && r.version <= kept) continue;
+      if (r.state === null) {
+        if (kept !== undefined) removed.push(id);
+      } else upserts.push({ id, version: r.version, facts: projectionFacts(entity, r.state) });
+    }
+    const touched = [...upserts.map((u) => u.id), ...removed];
+    if (touched.length > 0) {
+      await tx.query(`DELETE FROM ${this.links} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, touched]);
+      if (entity === 'organisation') await tx.query(`DELETE FROM ${this.edges} WHERE child_id = ANY($1::uuid[])`, [touched]);
+    }
+    if (removed.length > 0) await tx.query(`DELETE FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, removed]);
+    const keys: string[] = [];
+    if (upserts.length > 0) {
+      await tx.query(
+        `INSERT INTO ${this.known} (entity, id, version, natural_key, type, organisation_ids)
+         SELECT $1, u.id, u.version, u.natural_key, u.type, u.orgs::uuid[] FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(id, version, natural_key, type, orgs)
+         ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, natural_key = EXCLUDED.natural_key, type = EXCLUDED.type, organisation_ids = EXCLUDED.organisation_ids`,
+        [
+          entity,
+          upserts.map((u) => u.id),
+          upserts.map((u) => String(u.version)),
+          upserts.map((u) => (u.facts.naturalKey === null ? null : hashNaturalKey(u.facts.naturalKey))),
+          upserts.map((u) => u.facts.type),
+          upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
+        ],
+      );
+      const links = upserts.flatMap((u) => u.facts.externalIds.map((e) => ({ id: u.id, system: e.system, externalId: e.id })));
+      if (links.length > 0) {
+        await tx.query(
+          `INSERT INTO ${this.links} (entity, system, external_id, id) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::uuid[])
+           ON CONFLICT (entity, system, external_id) DO UPDATE SET id = EXCLUDED.id`,
+          [entity, links.map((l) => l.system), links.map((l) => l.externalId), links.map((l) => l.id)],
+        );
+      }
+      if (entity === 'organisation') {
+        const edges = upserts.flatMap((u) => u.facts.organisationIds.filter(isUuid).map((parent) => ({ parent, child: u.id })));
+        if (edges.length > 0) {
+          await tx.query(`INSERT INTO ${this.edges} (parent_id, child_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+            edges.map((e) => e.parent),
+            edges.map((e) => e.child),
+          ]);
+        }
+      }
+      for (const u of upserts) {
+        keys.push(idKey(entity, u.id));
+        for (const e of u.facts.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
+        if (u.facts.naturalKey !== null) keys.push(naturalRefKey(entity, u.facts.naturalKey));
+      }
+    }
+    return { upserted: upserts.map((u) => u.id), removed, keys };
+  }
+
+  /** Resolves references to foreign entities, in at most three queries: reference key → what is known of the entity. */
+  async lookup(tx: SqlExecutor, refs: readonly ForeignReference[]): Promise<Map<string, KnownEntity>> {
+    const byId = new Map<string, { entity: string; id: string }>();
+    const byLink = new Map<string, { entity: string; system: string; externalId: string }>();
+    const byKey = new Map<string, { entity: string; hash: string }>();
+    for (const { entity, ref } of refs) {
+      const key = referenceKey(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
+      if (!key) continue;
+      if (ref.id) byId.set(key, { entity, id: ref.id.toLowerCase() });
+      else if (ref.system && ref.externalId) byLink.set(key, { entity, system: ref.system, externalId: ref.externalId });
+      else byKey.set(key, { entity, hash: hashNaturalKey(foreignNaturalKeyOf(entity, ref)!) });
+    }
+    const found = new Map<string, KnownEntity>();
+    const columns = `k.entity, k.id, k.version, k.type, k.organisation_ids`;
+    if (byId.size > 0) {
+      const list = [...byId.values()];
+      const got = await rows<KnownRow>(tx, `SELECT ${columns} FROM ${this.known} k WHERE (k.entity, k.id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`, [
+        list.map((r) => r.entity),
+        list.map((r) => r.id),
+      ]);
+      for (const r of got) found.set(idKey(r.entity, r.id), known(r));
+    }
+    if (byLink.size > 0) {
+      const list = [...byLink.values()];
+      const got = await rows<KnownRow & { system: string; external_id: string }>(
+        tx,
+        `SELECT ${columns}, l.system, l.external_id FROM ${this.links} l JOIN ${this.known} k ON k.entity = l.entity AND k.id = l.id
+         WHERE (l.entity, l.system, l.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+        [list.map((r) => r.entity), list.map((r) => r.system), list.map((r) => r.externalId)],
+      );
+      for (const r of got) found.set(linkRefKey(r.entity, r.system, r.external_id), known(r));
+    }
+    if (byKey.size > 0) {
+      const list = [...byKey.entries()];
+      const got = await rows<KnownRow & { natural_key: string }>(
+        tx,
+        `SELECT ${columns}, k.natural_key FROM ${this.known} k WHERE (k.entity, k.natural_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [list.map(([, r]) => r.entity), list.map(([, r]) => r.hash)],
+      );
+      const keyOf = new Map(list.map(([key, r]) => [`${r.entity}\u0000${r.hash}`, key]));
+      for (const r of got) {
+        const key = keyOf.get(`${r.entity}\u0000${r.natural_key}`);
+        if (key) found.set(key, known(r));
+      }
+    }
+    return found;
+  }
+}
