@@ -9,6 +9,8 @@ describe('organisation-service process', () => {
   const prefix = `${uniqueId('org-service')}.`;
   const adminKey = `stf_${uniqueId('admin-key')}`;
   const topics = new OrganisationTopicsHarness(prefix);
+  /** A source system of this file only: the test files of a run share one database (and its links). */
+  const system = uniqueId('idrottsonline');
   let service: RunningProcess | undefined;
   let baseUrl: string;
 
@@ -35,11 +37,9 @@ describe('organisation-service process', () => {
 
   it('should be ready, import a confederation and a federation below it, and serve them', async () => {
     expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200);
-    const [rf] = await topics.importRecords('idrottsonline', [{ externalId: 'rf', payload: validOrganisation('CONFEDERATION', 'Riksidrottsförbundet') }]);
+    const [rf] = await topics.importRecords(system, [{ externalId: 'rf', payload: validOrganisation('CONFEDERATION', 'Riksidrottsförbundet') }]);
     const rfResult = (await topics.resultsOf([rf])).get(rf.recordId)!;
-    const [fed] = await topics.importRecords('idrottsonline', [
-      { externalId: 'svff', payload: validOrganisation('FEDERATION', 'Svenska Fotbollförbundet', { system: 'idrottsonline', externalId: 'rf' }) },
-    ]);
+    const [fed] = await topics.importRecords(system, [{ externalId: 'svff', payload: validOrganisation('FEDERATION', 'Svenska Fotbollförbundet', { system, externalId: 'rf' }) }]);
     const fedResult = (await topics.resultsOf([fed])).get(fed.recordId)!;
     expect([rfResult.outcome, fedResult.outcome]).toEqual(['CREATED', 'CREATED']);
     const res = await fetch(`${baseUrl}/v1/organisations/${fedResult.entityId}`, { headers: { Authorization: `Bearer ${adminKey}` } });

@@ -13,7 +13,9 @@ import { makeOrganisationNumber, validOrganisation } from './test/organisation-f
 import { createOrganisationTestApp } from './test/organisation-test-app';
 import { OrganisationTopicsHarness } from './test/organisation-topics.harness';
 
-const SYSTEM = 'idrottsonline';
+/** Source systems of this file only: the test files of a run share one database (and its links). */
+const SYSTEM = uniqueId('idrottsonline');
+const SECOND_SYSTEM = uniqueId('rf-register');
 const link = (externalId: string) => ({ system: SYSTEM, externalId });
 
 describe(OrganisationModule.name, () => {
@@ -144,7 +146,7 @@ describe(OrganisationModule.name, () => {
         'forening-77',
         { organisationNumber: `${numbers.club1.slice(0, 6)}-${numbers.club1.slice(6)}`, municipalityCode: '0181' },
         'UPSERT',
-        'rf-register',
+        SECOND_SYSTEM,
       );
       expect(byNumber).toMatchObject({ outcome: 'UPDATED', entityId: ids.club1, version: 3 });
       const event = await eventOf(byNumber);
@@ -153,7 +155,7 @@ describe(OrganisationModule.name, () => {
         email: 'info@ikstafett.se',
         externalIds: [
           { system: SYSTEM, id: 'club-1' },
-          { system: 'rf-register', id: 'forening-77' },
+          { system: SECOND_SYSTEM, id: 'forening-77' },
         ],
       });
     });

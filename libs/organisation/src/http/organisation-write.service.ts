@@ -13,6 +13,8 @@ import { toOrganisationView } from './organisation-view';
 export interface RestCaller {
   readonly actor: string;
   readonly correlationId: string | undefined;
+  /** The organisation subtree the caller's key is bound to (null: global); the writer checks it again in its transaction. */
+  readonly scope?: string | null;
 }
 
 type Write = 'create' | 'update' | 'delete';
@@ -32,7 +34,7 @@ type OrganisationOutcome = EntityOutcome<OrganisationState>;
 /**
  * REST writes as organisation commands (`source.system: "api"`, the key's name as actor), applied
  * by the organisation's entity writer: the rules, versions and events of imports. A refused command
- * becomes a problem: NOT_FOUND → 404, STALE_VERSION → 412, AMBIGUOUS_MATCH → 409, HAS_CHILDREN →
+ * becomes a problem: NOT_FOUND and OUT_OF_SCOPE → 404, STALE_VERSION → 412, AMBIGUOUS_MATCH → 409, HAS_CHILDREN →
  * 409, anything else → 422 naming the fields.
  */
 @Injectable()
@@ -66,6 +68,7 @@ export class OrganisationWriteService {
       op,
       payload,
       correlationId: caller.correlationId ?? null,
+      ...(caller.scope ? { scope: caller.scope } : {}),
     };
   }
 
@@ -97,6 +100,8 @@ function alreadyExists(): ProblemException {
 function rejection(reasons: readonly Reason[], write: Write): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
   if (has(ReasonCode.NOT_FOUND)) return Problems.notFound('No organisation with this id.');
+  // Outside a scoped key's subtree is as good as absent (the controller said so before; this is the transaction's word).
+  if (has(ReasonCode.OUT_OF_SCOPE)) return Problems.notFound(write === 'create' ? 'No organisation with this parentId.' : 'No organisation with this id.');
   const stale = has(ReasonCode.STALE_VERSION);
   // On a create, the only organisation it can have found is the holder of its organisationsnummer.
   if (stale) return write === 'create' ? alreadyExists() : Problems.preconditionFailed(`${stale.message} Read it again and retry with its ETag.`, [toFieldError(stale)]);

@@ -21,9 +21,9 @@ const ETAG_HEADER = { ETag: { description: 'The version of the organisation, "<v
 
 type Headed = Pick<ServerResponse, 'setHeader'>;
 
-function caller(actor: string, correlationId: string | undefined): RestCaller {
+function caller(actor: string, correlationId: string | undefined, scope: string | null): RestCaller {
   const usable = correlationId !== undefined && correlationId.length > 0 && correlationId.length <= 128;
-  return { actor, correlationId: usable ? correlationId : undefined };
+  return { actor, correlationId: usable ? correlationId : undefined, scope };
 }
 
 const notFound = () => Problems.notFound('No organisation with this id.');
@@ -63,7 +63,7 @@ export class OrganisationsController {
     @Res({ passthrough: true }) res: Headed,
   ): Promise<OrganisationDto> {
     if (scope !== null && (!body.parentId || !(await this.tree.containsAny(scope, [body.parentId.toLowerCase()])))) throw parentNotFound();
-    const organisation = await this.writes.create(toOrganisationPayload(body, false), caller(actor, correlationId));
+    const organisation = await this.writes.create(toOrganisationPayload(body, false), caller(actor, correlationId, scope));
     res.setHeader('ETag', etagOf(organisation.version));
     res.setHeader('Location', `/v1/organisations/${organisation.id}`);
     return organisation;
@@ -128,7 +128,7 @@ export class OrganisationsController {
       if (body.parentId === null && id !== scope) throw parentNotFound();
       if (body.parentId && !(await this.tree.containsAny(scope, [body.parentId.toLowerCase()]))) throw parentNotFound();
     }
-    const organisation = await this.writes.update(id, version, toOrganisationPayload(body, true), caller(actor, correlationId));
+    const organisation = await this.writes.update(id, version, toOrganisationPayload(body, true), caller(actor, correlationId, scope));
     res.setHeader('ETag', etagOf(organisation.version));
     return organisation;
   }
@@ -151,7 +151,7 @@ export class OrganisationsController {
   ): Promise<void> {
     const version = expectedVersion(ifMatch, false);
     if (scope !== null) await this.visible(id, scope);
-    await this.writes.delete(id, version, caller(actor, correlationId));
+    await this.writes.delete(id, version, caller(actor, correlationId, scope));
   }
 
   /** The organisation, if the key may see it: one of its organisations (itself, its parent, its federations) in the key's subtree. */

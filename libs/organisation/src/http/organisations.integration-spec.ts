@@ -303,7 +303,7 @@ describe(OrganisationsController.name, () => {
       const submitted = await admin
         .post('/v1/imports')
         .send({
-          source: { system: 'federation-system' },
+          source: { system: uniqueId('federation-system') },
           records: [
             { entityType: 'organisation', externalId: 'imp-1', op: 'UPSERT', payload: { type: 'CLUB', name: `Importklubb ${run}`, parent: { id: org.district.id } } },
             { entityType: 'organisation', externalId: 'imp-2', op: 'UPSERT', payload: { type: 'FEDERATION', name: 'Fel', parent: { id: org.club1.id } } },
