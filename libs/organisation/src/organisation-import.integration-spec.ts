@@ -17,6 +17,8 @@ import { OrganisationTopicsHarness } from './test/organisation-topics.harness';
 const SYSTEM = uniqueId('idrottsonline');
 const SECOND_SYSTEM = uniqueId('rf-register');
 const link = (externalId: string) => ({ system: SYSTEM, externalId });
+/** How long a record waits for an organisation it references (short here; 15 minutes by default). */
+const WAIT_MS = 4_000;
 
 describe(OrganisationModule.name, () => {
   const prefix = `${uniqueId('organisation')}.`;
@@ -25,7 +27,7 @@ describe(OrganisationModule.name, () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    app = await createOrganisationTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix }));
+    app = await createOrganisationTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_REFERENCE_WAIT_MS: String(WAIT_MS) }));
     db = app.get<DataSource>(getDataSourceToken());
     await topics.startReading();
   }, 120_000);
@@ -101,6 +103,14 @@ describe(OrganisationModule.name, () => {
       expect((await stateOf(ids.rf)).value).toMatchObject({ type: 'CONFEDERATION', parentId: null });
     });
 
+    it("should project its own state topic into the organisation edges (parent and federation) behind scoped keys' subtrees", async () => {
+      const edgesOf = async (child: string) =>
+        (await db.query<{ parent_id: string }[]>('SELECT parent_id FROM organisation.organisation_edge WHERE child_id = $1 ORDER BY parent_id', [child])).map((r) => r.parent_id);
+      await waitFor('the edges of the club', async () => ((await edgesOf(ids.club1)).length === 2 ? true : undefined));
+      expect(await edgesOf(ids.club1)).toEqual([ids.stff, ids.svff].sort());
+      expect(await edgesOf(ids.section)).toEqual([ids.club1]);
+    });
+
     it('should answer UNCHANGED and publish nothing when a level is imported again', async () => {
       const before = topics.events.length;
       const [again] = await importAll([{ externalId: 'svff', payload: { type: 'FEDERATION', name: 'Svenska Fotbollförbundet', parent: link('rf') } }]);
@@ -135,6 +145,29 @@ describe(OrganisationModule.name, () => {
       const bad = numbers.club1.slice(0, 9) + String((Number(numbers.club1[9]) + 1) % 10);
       const result = await importOne('club-bad', validOrganisation('CLUB', 'Felaktiga IK', link('stff'), { organisationNumber: bad }));
       expect(result).toMatchObject({ outcome: 'REJECTED', reasons: [{ code: 'INVALID_CHECKSUM', field: 'organisationNumber' }] });
+    });
+  });
+
+  describe('references not yet known', () => {
+    it('should park a club whose district is not known yet, and create it under the district when that appears', async () => {
+      const [club] = await topics.importRecords(SYSTEM, [{ externalId: 'club-late', payload: validOrganisation('CLUB', 'Sena IK', link('district-late')) }]);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(topics.results.find((r) => r.recordId === club.recordId)).toBeUndefined();
+      const district = await importOne('district-late', validOrganisation('DISTRICT', 'Sena distriktet', link('svff')));
+      expect(district.outcome).toBe('CREATED');
+      const result = (await topics.resultsOf([club])).get(club.recordId)!;
+      expect(result).toMatchObject({ outcome: 'CREATED' });
+      expect((await eventOf(result)).after).toMatchObject({ name: 'Sena IK', parentId: district.entityId });
+    });
+
+    it('should reject with UNKNOWN_REFERENCE naming the field once the wait is over', async () => {
+      const started = Date.now();
+      const result = await importOne(
+        'club-orphan',
+        validOrganisation('CLUB', 'Föräldralösa IK', link('svff'), { federations: [{ organisation: link('never-known'), sport: null }] }),
+      );
+      expect(result).toMatchObject({ outcome: 'REJECTED', entityId: null, reasons: [{ code: 'UNKNOWN_REFERENCE', field: 'federations[0].organisation' }] });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_MS - 500);
     });
   });
 
