@@ -36,6 +36,6 @@ fi
 # kafkajs (2.2.4, unmaintained) schedules setTimeout with a negative delay when its request queue is
 # not throttled; Node >= 24 warns (TimeoutNegativeWarning) and runs it after 1 ms, which is what
 # kafkajs means. We cannot patch kafkajs in node_modules, so that one warning is silenced here.
-node --enable-source-maps --disable-warning=TimeoutNegativeWarning dist/apps/stafett/src/main.js &
+node --enable-source-maps --disable-warning=TimeoutNegativeWarning dist/apps/stafett/src/main.js "$@" &
 app_pid=$!
 wait "$app_pid"

@@ -14,6 +14,7 @@ import { dropDatabase, ensureDatabase } from '@stafett/persistence';
 import { benchRecord } from './bench-data';
 import { b0ProducerPerformance, b1Kafkajs, b2Serde, b3Postgres, median, medianOf, personRows } from './micro-benchmarks';
 import { PipelineBenchmark } from './pipeline-benchmark';
+import { DomainBenchmark, type DomainRun } from './domain-benchmark';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -39,7 +40,7 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 async function main(): Promise<void> {
   const size = Number(flag('size', '100000'));
   const runs = Number(flag('runs', '3'));
-  const only = new Set(flag('only', 'B0,B1,B2,B3,B4').split(','));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5').split(','));
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
@@ -84,7 +85,14 @@ async function main(): Promise<void> {
       b2Serde(sample.slice(0, 5_000));
       const all = Array.from({ length: runs }, () => b2Serde(sample));
       const pick = (k: keyof (typeof all)[number]) => median(all.map((r) => r[k]));
-      results['B2'] = { avroEncode: pick('avroEncode'), jsonEncode: pick('jsonEncode'), avroDecode: pick('avroDecode'), jsonDecode: pick('jsonDecode'), avroBytes: pick('avroBytes'), jsonBytes: pick('jsonBytes') };
+      results['B2'] = {
+        avroEncode: pick('avroEncode'),
+        jsonEncode: pick('jsonEncode'),
+        avroDecode: pick('avroDecode'),
+        jsonDecode: pick('jsonDecode'),
+        avroBytes: pick('avroBytes'),
+        jsonBytes: pick('jsonBytes'),
+      };
     }
     if (only.has('B3')) {
       log('B3 Postgres COPY vs chunked INSERT');
@@ -118,6 +126,25 @@ async function main(): Promise<void> {
         results['B4'] = { median: mid.recordsPerSecond, all: tp.map((t) => t.recordsPerSecond), runs: tp, run: mid, latency, outbox };
       } finally {
         await pipeline.stop();
+      }
+    }
+    if (only.has('B5')) {
+      log('B5 organisations, groups and activities beside persons: platform process, import records in, <Entity>Changed out');
+      // A register of its own (a fresh database), so B4's persons do not change the picture.
+      const domainDb = new URL(databaseUrl);
+      domainDb.pathname = `${domainDb.pathname}_b5`;
+      await ensureDatabase(domainDb.toString());
+      const domains = new DomainBenchmark(repo, client, { databaseUrl: domainDb.toString(), brokers, port: await freePort(), prefix: `bench${stamp}b5.` });
+      try {
+        await domains.start();
+        // size/20 clubs: size persons, size/10 groups (10 members), size/2 activities (10 participants).
+        const clubs = Math.max(10, Math.round(size / 20));
+        const b5: DomainRun[] = await domains.run(clubs);
+        for (const r of b5) log(`B5 ${r.entity}: ${fmt(r.records)} records, ${fmt(r.recordsPerSecond)} records/s`);
+        results['B5'] = b5;
+      } finally {
+        await domains.stop();
+        await dropDatabase(domainDb.toString()).catch(() => undefined);
       }
     }
   } finally {
@@ -158,12 +185,19 @@ function report(r: Record<string, unknown>): void {
   }
   if (b3) lines.push(`| B3 | Postgres COPY / chunked INSERT (unnest, 1,000 rows) | ${fmt(b3.copy.median)} / ${fmt(b3.insert.median)} | person rows only |`);
   if (b4) {
-    lines.push(`| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records |`);
-    for (const l of b4.latency) lines.push(`| B4 | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms |`);
+    lines.push(
+      `| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records |`,
+    );
+    for (const l of b4.latency)
+      lines.push(
+        `| B4 | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms |`,
+      );
     lines.push('');
     lines.push('| B4 run | persons in the register before | records/s | vs run 1 |');
     lines.push('|---|---:|---:|---:|');
-    b4.runs.forEach((run, i) => lines.push(`| ${i + 1} | ${fmt(run.registerBefore)} | ${fmt(run.recordsPerSecond)} | ${(run.recordsPerSecond / b4.runs[0].recordsPerSecond).toFixed(2)} |`));
+    b4.runs.forEach((run, i) =>
+      lines.push(`| ${i + 1} | ${fmt(run.registerBefore)} | ${fmt(run.recordsPerSecond)} | ${(run.recordsPerSecond / b4.runs[0].recordsPerSecond).toFixed(2)} |`),
+    );
     lines.push('');
     lines.push('| process (B4 median run) | CPU seconds | CPU µs per record | peak RSS MiB |');
     lines.push('|---|---:|---:|---:|');
@@ -177,10 +211,21 @@ function report(r: Record<string, unknown>): void {
     lines.push(`Platform CPU (node + postgres): ${Math.round(platform)} µs per record (target <= 100)`);
     lines.push(`Person outbox after the runs: ${fmt(b4.outbox.rows)} live rows, ${fmt(b4.outbox.bytes / 1024)} KiB on disk (heap, indexes, TOAST)`);
   }
+  const b5 = r['B5'] as DomainRun[] | undefined;
+  if (b5) {
+    lines.push('');
+    lines.push('| B5 entity | records | references per record | records/s | platform CPU µs per record (node + postgres) |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const run of b5) {
+      const cpu = ['node (platform)', 'postgres'].reduce((n, p) => n + (run.processes[p]?.cpuSeconds ?? 0), 0);
+      lines.push(`| ${run.entity} | ${fmt(run.records)} | ${run.referencesPerRecord} | ${fmt(run.recordsPerSecond)} | ${Math.round((cpu * 1e6) / run.records)} |`);
+    }
+    if (b4) lines.push(`| person (B4 median, no references) | ${fmt(b4.run.records)} | 0 | ${fmt(b4.median)} | |`);
+  }
   lines.push('');
   if (b4 && m('B1')) lines.push(`B4/B1 = ${(b4.median / m('B1')!).toFixed(2)} (target >= 0.25)`);
   if (b4 && b3) lines.push(`B4/B3 = ${(b4.median / b3.copy.median).toFixed(2)} against COPY, ${(b4.median / b3.insert.median).toFixed(2)} against chunked INSERT`);
-  if (b4) lines.push(`3,000,000 persons at the B4 rate: ${((3_000_000 / b4.median) / 60).toFixed(1)} min (target < 5 min)`);
+  if (b4) lines.push(`3,000,000 persons at the B4 rate: ${(3_000_000 / b4.median / 60).toFixed(1)} min (target < 5 min)`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

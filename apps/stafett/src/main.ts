@@ -4,6 +4,8 @@ import { Logger } from 'nestjs-pino';
 import { describeConfig, InvalidConfigError, loadConfig } from '@stafett/config';
 import { createApp } from './create-app';
 import { migrate } from './migrate';
+import { demoGuide } from './demo/demo-guide';
+import { loadDemo } from './demo/demo-loader';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -16,7 +18,13 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port);
-  app.get(Logger).log({ config: describeConfig(config) }, `Stafett listening on http://127.0.0.1:${config.port}`);
+  const logger = app.get(Logger);
+  const base = `http://127.0.0.1:${config.port}`;
+  logger.log({ config: describeConfig(config) }, `Stafett listening on ${base}`);
+  if (process.argv.includes('--demo')) {
+    const summary = await loadDemo(app, base, (message, details) => logger.log(details ?? {}, message));
+    process.stdout.write(demoGuide(base, summary));
+  }
 }
 
 main().catch((e: unknown) => {

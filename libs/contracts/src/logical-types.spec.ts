@@ -18,3 +18,17 @@ describe('Avro date', () => {
     expect(date.fromBuffer(date.toBuffer('2000-02-29'))).toBe('2000-02-29');
   });
 });
+
+describe('Avro timestamp-millis', () => {
+  const type = parseSchema({ type: 'long', logicalType: 'timestamp-millis' });
+
+  it('should encode a Date and an ISO 8601 instant with a zone to the same millisecond', () => {
+    const instant = new Date('2026-03-01T17:00:00.250Z');
+    expect(type.fromBuffer(type.toBuffer('2026-03-01T18:00:00.250+01:00'))).toEqual(instant);
+    expect(type.fromBuffer(type.toBuffer(instant))).toEqual(instant);
+  });
+
+  it('should refuse a local time without a zone and text that is not an instant', () => {
+    for (const bad of ['2026-03-01T17:00:00', '2026-03-01', 'tomorrow', '2026-13-01T00:00:00Z']) expect(type.isValid(bad)).toBe(false);
+  });
+});

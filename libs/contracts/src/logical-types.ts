@@ -45,7 +45,10 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** Avro `timestamp-millis` (long) as a JavaScript `Date` (UTC). */
+/** An ISO 8601 instant with its zone (`Z` or an offset); no local times, which would guess a zone. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Avro `timestamp-millis` (long) as a JavaScript `Date` (UTC); encodes a Date or an ISO 8601 instant with a zone. */
 export class TimestampMillisType extends avro.types.LogicalType {
   protected override _fromValue(ms: number): Date {
     return new Date(ms);
@@ -53,6 +56,11 @@ export class TimestampMillisType extends avro.types.LogicalType {
 
   protected override _toValue(value: unknown): number | undefined {
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
+    // JSON (POST /v1/imports) carries instants as ISO 8601 text with a zone: accepted as such.
+    if (typeof value === 'string' && ISO_INSTANT.test(value)) {
+      const ms = Date.parse(value);
+      return Number.isNaN(ms) ? undefined : ms;
+    }
     return undefined;
   }
 

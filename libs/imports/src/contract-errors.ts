@@ -10,7 +10,7 @@ function fieldPath(prefix: string, path: readonly string[]): string {
 function expected(type: avro.Type): string {
   const name = type.typeName;
   if (name === 'logical:date') return 'a date written YYYY-MM-DD';
-  if (name === 'logical:timestamp-millis') return 'a timestamp';
+  if (name === 'logical:timestamp-millis') return 'an ISO 8601 instant with a zone, e.g. 2026-03-01T17:00:00Z';
   if (name.startsWith('union')) {
     const branches = (type as avro.types.UnwrappedUnionType).types;
     const text = branches.filter((t) => t.typeName !== 'null').map(expected).join(' or ');

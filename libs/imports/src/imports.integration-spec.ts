@@ -86,12 +86,10 @@ describe(ImportsController.name, () => {
   });
 
   it('should refuse 100,000 records at once with 422, before checking any of them', async () => {
-    const records = Array.from({ length: 100_000 }, (_, i) => person(i));
-    const started = Date.now();
+    // Every record is invalid: had any been checked (what blocked the event loop for seconds), its error would be listed.
+    const records = Array.from({ length: 100_000 }, (_, i) => ({ ...person(i), op: 'MERGE' }));
     const res = await post({ source: { system: 'club' }, records }).expect(422);
     expect(res.body.errors).toEqual([{ field: 'records', code: 'TOO_LONG', message: 'records may hold at most 10000 items (it has 100000)' }]);
-    // The JSON parse of ~9 MB remains; what blocked the event loop for seconds (validating 100,000 records) is gone.
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('should refuse a NUL in an externalId with 422 instead of accepting a record that can never be stored', async () => {

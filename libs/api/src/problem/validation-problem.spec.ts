@@ -57,11 +57,10 @@ describe(apiValidationPipe.name, () => {
   });
 
   it('should refuse too many items before validating any of them', async () => {
+    // Every item is invalid: had any been validated, its error would be listed.
     const items = Array.from({ length: 100_000 }, () => ({ entityType: 7 }));
-    const started = Date.now();
     const problem = await problemOf({ name: 'n', items });
     expect(problem.problem.errors).toEqual([{ field: 'items', code: 'TOO_LONG', message: 'items may hold at most 2 items (it has 100000)' }]);
-    expect(Date.now() - started).toBeLessThan(200);
   });
 
   it('should answer 422 UNKNOWN_FIELD for a field the DTO does not declare, as the import path does', async () => {

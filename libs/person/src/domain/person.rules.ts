@@ -1,12 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
-import { contractType, entityContracts, type ExternalId, type PersonImportPayload, type Reference } from '@stafett/contracts';
+import { contractType, entityContracts, type ExternalId, type PersonImportPayload, type Reason, type Reference } from '@stafett/contracts';
 import { parsePersonalIdentityNumber, ReasonCode } from '@stafett/domain';
-import type { EntityCommand, EntityRules, ReferenceResolver, Screening, Stored, Validation } from '@stafett/entity-pipeline';
+import type { EntityCommand, EntityRules, ForeignReference, ReferenceResolver, Screening, Stored, Validation } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
 import { PersonRepository } from '../database/person.repository';
-import { applyPatch, changedFields, toContract, type PersonPatch, type PersonState } from './person.model';
+import { applyPatch, changedFields, toContract, type MembershipState, type PersonPatch, type PersonState } from './person.model';
 import { validatePersonPayload } from './validate-person';
 
 function normalizedPnr(raw: string | null | undefined): string | undefined {
@@ -138,6 +138,10 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
     return payload?.guardians?.map((g) => g.person) ?? [];
   }
 
+  foreignReferences(payload: PersonImportPayload | null): readonly ForeignReference[] {
+    return payload?.memberships?.map((m) => ({ entity: 'organisation' as const, ref: m.organisation })) ?? [];
+  }
+
   async prepare(tx: SqlExecutor, commands: readonly EntityCommand<PersonImportPayload>[]): Promise<ProtectedIdentities> {
     if (!this.keys) {
       const keys = protectedIdentityKeys(this.config, await this.repository.protectedIdentitySalt(tx));
@@ -191,6 +195,17 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
     const validated = validatePersonPayload(payload, existing);
     if (validated.errors.length > 0) return { errors: validated.errors };
     const patch = { ...validated.patch };
+    if (validated.membershipRefs) {
+      const memberships: MembershipState[] = [];
+      const unknown: Reason[] = [];
+      for (const m of validated.membershipRefs) {
+        const organisationId = refs.foreign('organisation', m.organisation);
+        if (organisationId) memberships.push({ organisationId, from: m.from, to: m.to });
+        else unknown.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: m.field, message: 'No such organisation in the register (by id or by system and external id).' });
+      }
+      if (unknown.length > 0) return { errors: unknown };
+      patch.memberships = memberships;
+    }
     if (validated.guardianRefs) {
       const guardians: { personId: string }[] = [];
       for (const [i, ref] of validated.guardianRefs.entries()) {

@@ -14,18 +14,28 @@ import {
   requiredText,
   type Validated,
 } from '@stafett/domain';
-import type { MembershipState, PersonPatch, PersonState, WritableField } from './person.model';
+import type { PersonPatch, PersonState, WritableField } from './person.model';
 
 /** What validation makes of a payload: a normalized patch, or the reasons it is refused. */
 export interface ValidatedPayload {
   readonly patch: PersonPatch;
   /** Guardian references still to resolve to person ids (by the caller, against the register). */
   readonly guardianRefs: readonly Reference[] | undefined;
+  /** The memberships given, their organisations still to resolve. */
+  readonly membershipRefs: readonly MembershipRef[] | undefined;
   readonly errors: readonly Reason[];
 }
 
 const CLEARABLE: ReadonlySet<string> = new Set(['personalIdentityNumber', 'address', 'email', 'phone', 'memberships', 'guardians']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A membership of a payload: its organisation reference, dates, and the field to name when it does not resolve. */
+export interface MembershipRef {
+  readonly organisation: Reference;
+  readonly from: string;
+  readonly to: string | null;
+  readonly field: string;
+}
+
 const NAME_MAX = 100;
 
 /**
@@ -61,24 +71,18 @@ export function validatePersonPayload(payload: PersonImportPayload, existing: Pe
     const address = validateAddress(payload.address, errors);
     if (address) patch.address = address;
   }
+  let membershipRefs: MembershipRef[] | undefined;
   if (payload.memberships != null) {
-    const memberships: MembershipState[] = [];
+    // The organisations are resolved by the rules (from the projection of the organisation state topic).
+    membershipRefs = [];
     payload.memberships.forEach((m, i) => {
       const field = `memberships[${i}]`;
-      const id = m.organisation.id;
-      if (!id || !UUID.test(id)) {
-        errors.push({
-          code: ReasonCode.UNKNOWN_REFERENCE,
-          field: `${field}.organisation`,
-          message: 'Organisations are referenced by their Stafett id (a uuid); references by external id need the organisation service.',
-        });
-      } else if (m.to != null && m.to < m.from) {
+      if (m.to != null && m.to < m.from) {
         errors.push({ code: ReasonCode.INVALID_DATE, field: `${field}.to`, message: 'A membership cannot end before it starts.' });
       } else {
-        memberships.push({ organisationId: id.toLowerCase(), from: m.from, to: m.to ?? null });
+        membershipRefs!.push({ organisation: m.organisation, from: m.from, to: m.to ?? null, field: `${field}.organisation` });
       }
     });
-    patch.memberships = memberships;
   }
   const guardianRefs = payload.guardians?.map((g) => g.person);
 
@@ -117,7 +121,7 @@ export function validatePersonPayload(payload: PersonImportPayload, existing: Pe
       errors.push({ code: ReasonCode.REQUIRED, field: 'birthDate', message: 'birthDate (or a personalIdentityNumber to derive it from) is required for a new person.' });
     }
   }
-  return { patch, guardianRefs, errors };
+  return { patch, guardianRefs, membershipRefs, errors };
 }
 
 /** The earliest birth date the register takes: personnummer of the 1800s exist (DECEASED persons), none before. */
