@@ -58,7 +58,12 @@ describe('all-in-one app access', () => {
     };
   };
   const newKey = async (roles: string[], extra: Record<string, unknown> = {}) =>
-    (await as(adminKey).post('/v1/api-keys').send({ name: uniqueId('key'), roles, ...extra }).expect(201)).body as { id: string; key: string };
+    (
+      await as(adminKey)
+        .post('/v1/api-keys')
+        .send({ name: uniqueId('key'), roles, ...extra })
+        .expect(201)
+    ).body as { id: string; key: string };
   const person = (n: number) => ({ firstName: `Förnamn${n}`, lastName: 'Efternamn', birthDate: '2010-05-17' });
 
   beforeAll(async () => {
@@ -98,7 +103,16 @@ describe('all-in-one app access', () => {
     expect(created.key).toMatch(/^stf_/);
     const listed = (await as(adminKey).get('/v1/api-keys').expect(200)).body as { items: Record<string, unknown>[] };
     const item = listed.items.find((k) => k['id'] === created.id);
-    expect(item).toEqual({ id: created.id, name: expect.any(String), roles: ['read'], keyHint: `stf_…${created.key.slice(-4)}`, createdAt: expect.any(String), expiresAt: expect.any(String), revokedAt: null });
+    expect(item).toEqual({
+      id: created.id,
+      name: expect.any(String),
+      roles: ['read'],
+      organisationId: null,
+      keyHint: `stf_…${created.key.slice(-4)}`,
+      createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(created.key);
   });
 
@@ -107,7 +121,10 @@ describe('all-in-one app access', () => {
     await as(key).get('/v1/persons?limit=1').expect(200);
     const res = await as(key).post('/v1/persons').send(person(1)).expect(403);
     expect(res.body).toMatchObject({ type: 'urn:stafett:problem:forbidden', status: 403 });
-    await as(key).post('/v1/imports').send({ source: { system: 'club' }, records: [] }).expect(403);
+    await as(key)
+      .post('/v1/imports')
+      .send({ source: { system: 'club' }, records: [] })
+      .expect(403);
   });
 
   it('should let an import key write but not read persons', async () => {
@@ -120,7 +137,24 @@ describe('all-in-one app access', () => {
   it('should refuse key management to any key but admin', async () => {
     const { key } = await newKey(['read', 'import']);
     await as(key).get('/v1/api-keys').expect(403);
-    await as(key).post('/v1/api-keys').send({ name: 'escalate', roles: ['admin'] }).expect(403);
+    await as(key)
+      .post('/v1/api-keys')
+      .send({ name: 'escalate', roles: ['admin'] })
+      .expect(403);
+  });
+
+  it('should refuse key management to an organisation-scoped key, and refuse to bind an admin key', async () => {
+    const scoped = await newKey(['read', 'import'], { organisationId: randomUUID() });
+    await as(scoped.key)
+      .post('/v1/api-keys')
+      .send({ name: 'escalate', roles: ['admin'] })
+      .expect(403);
+    await as(scoped.key).get(`/v1/api-keys/${scoped.id}`).expect(403);
+    const res = await as(adminKey)
+      .post('/v1/api-keys')
+      .send({ name: 'scoped-admin', roles: ['admin'], organisationId: randomUUID() })
+      .expect(422);
+    expect(res.body.errors).toEqual([{ field: 'organisationId', code: 'INVALID_COMBINATION', message: expect.any(String) }]);
   });
 
   it('should answer 401 to a revoked key', async () => {
@@ -139,20 +173,31 @@ describe('all-in-one app access', () => {
   });
 
   it('should refuse an expiry in the past with 422', async () => {
-    const res = await as(adminKey).post('/v1/api-keys').send({ name: 'late', roles: ['read'], expiresAt: '2001-01-01T00:00:00Z' }).expect(422);
+    const res = await as(adminKey)
+      .post('/v1/api-keys')
+      .send({ name: 'late', roles: ['read'], expiresAt: '2001-01-01T00:00:00Z' })
+      .expect(422);
     expect(res.body.errors).toEqual([{ field: 'expiresAt', code: 'INVALID_DATE', message: expect.any(String) }]);
   });
 
   it('should refuse a registry write to a key that is not admin, in Confluent shape', async () => {
     const { key } = await newKey(['read', 'import']);
-    const res = await as(key).put('/registry/config').set('content-type', 'application/vnd.schemaregistry.v1+json').send(JSON.stringify({ compatibility: 'NONE' })).expect(403);
+    const res = await as(key)
+      .put('/registry/config')
+      .set('content-type', 'application/vnd.schemaregistry.v1+json')
+      .send(JSON.stringify({ compatibility: 'NONE' }))
+      .expect(403);
     expect(res.body).toEqual({ error_code: 403, message: expect.any(String) });
     expect((await as(undefined).get('/registry/config').expect(200)).body).toEqual({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
   });
 
   it('should check the key before reading the body: a 45 MB body without a key is a 401, not parsed', async () => {
     const junk = `{"records": [${'x'.repeat(45 * 1024 * 1024)}`;
-    const res = await request(app.getHttpServer()).post('/v1/imports').set('content-type', 'application/json').send(junk).ok(() => true);
+    const res = await request(app.getHttpServer())
+      .post('/v1/imports')
+      .set('content-type', 'application/json')
+      .send(junk)
+      .ok(() => true);
     expect(res.status).toBe(401);
   });
 });

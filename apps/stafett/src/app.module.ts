@@ -7,10 +7,11 @@ import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaC
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ChangesModule } from '@stafett/changes';
+import { GroupModule } from '@stafett/group';
 import { ImportsModule } from '@stafett/imports';
 import { PersonModule } from '@stafett/person';
 import { InProcessSchemaRegistryClient, SchemaRegistryModule, SchemaRegistryService } from '@stafett/schema-registry';
-import { PLATFORM_ENTITIES, PLATFORM_MIGRATIONS } from './platform-schema';
+import { PLATFORM_ENTITIES, PLATFORM_IMPORT_ENTITIES, PLATFORM_MIGRATIONS } from './platform-schema';
 
 /** SCHEMA_REGISTRY_URL, else the built-in registry this process serves under /registry. */
 export function builtInOrConfiguredRegistry(config: StafettConfig): string {
@@ -44,7 +45,8 @@ export class AppModule {
         }),
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
         PersonModule.forRoot(),
-        ImportsModule.forRoot(),
+        GroupModule.forRoot(),
+        ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],

@@ -9,6 +9,9 @@ import { buildDist, testConfig, testDatabaseUrl, uniqueId } from '@stafett/testi
 import { createApp } from './create-app';
 import { migrate } from './migrate';
 
+/** The schemas `migrate` creates: one per service beside the registry's, the keys' and the imports'. */
+const PLATFORM_SCHEMAS = ['auth', 'changes', 'group', 'imports', 'person', 'registry'];
+
 const repo = path.resolve(__dirname, '..', '..', '..');
 
 /** A database of its own on the test server (not yet created). */
@@ -23,7 +26,7 @@ async function schemasOf(databaseUrl: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name IN ('auth', 'changes', 'imports', 'person', 'registry') ORDER BY 1`,
+      `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name IN ('auth', 'changes', 'group', 'imports', 'organisation', 'person', 'activity', 'registry') ORDER BY 1`,
     );
     return rows.map((r) => r.name);
   } finally {
@@ -50,7 +53,7 @@ describe(migrate.name, () => {
     const url = database();
     const applied = await migrate(testConfig({ DATABASE_URL: url }));
     expect(applied.length).toBeGreaterThan(0);
-    expect(await schemasOf(url)).toEqual(['auth', 'changes', 'imports', 'person', 'registry']);
+    expect(await schemasOf(url)).toEqual(PLATFORM_SCHEMAS);
   });
 
   it('should apply nothing when the schema is current (an upgrade without new migrations)', async () => {

@@ -6,7 +6,7 @@ export { API_KEY_PREFIX, generateApiKey, hashApiKey, keyHint } from './auth/api-
 export { ApiKeyVerifier, StaticApiKeyVerifier, type ApiPrincipal } from './auth/api-key-verifier';
 export { apiKeyPreflight } from './auth/api-key.preflight';
 export { ApiKeyGuard, type AuthenticatedRequest } from './auth/api-key.guard';
-export { ADMIN_KEY_NAME, ApiKeyService, type ApiKeyView, type NewApiKey } from './auth/api-key.service';
+export { ADMIN_KEY_NAME, ApiKeyInputError, ApiKeyService, type ApiKeyView, type NewApiKey } from './auth/api-key.service';
 export { API_ROLES, defaultRoles, grants, PUBLIC_ROUTE, PublicRoute, REQUIRED_ROLES, RequireRole, type ApiRole } from './auth/api-role';
 export { credentialOf } from './auth/credentials';
 export * from './cursor';

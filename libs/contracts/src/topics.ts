@@ -74,3 +74,10 @@ export function entityTopicDefinitions(entity: string, options: TopicOptions = {
 }
 
 const retain = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });
+
+/**
+ * Header of an import record submitted through an organisation-scoped API key (`POST /v1/imports`):
+ * the key's organisation id. The record may only create or change entities in that organisation's
+ * subtree; records without the header come from global keys or from systems producing to Kafka directly.
+ */
+export const IMPORT_SCOPE_HEADER = 'stafett.scope';

@@ -16,6 +16,8 @@ export const ReasonCode = {
   INVALID_MUNICIPALITY_CODE: 'INVALID_MUNICIPALITY_CODE',
   INVALID_ENUM: 'INVALID_ENUM',
   TOO_LONG: 'TOO_LONG',
+  // A field's value is not allowed together with another field's (e.g. an admin API key bound to an organisation).
+  INVALID_COMBINATION: 'INVALID_COMBINATION',
   // Matching and flow
   AMBIGUOUS_MATCH: 'AMBIGUOUS_MATCH',
   PROTECTED_IDENTITY: 'PROTECTED_IDENTITY',
@@ -29,6 +31,8 @@ export const ReasonCode = {
   INVALID_PARENT: 'INVALID_PARENT',
   HIERARCHY_CYCLE: 'HIERARCHY_CYCLE',
   HAS_CHILDREN: 'HAS_CHILDREN',
+  // A person is a member of a group twice over a period (group members: the same person's date ranges must not overlap).
+  OVERLAPPING_MEMBERSHIP: 'OVERLAPPING_MEMBERSHIP',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.
   DEAD_LETTERED: 'DEAD_LETTERED',
 } as const;

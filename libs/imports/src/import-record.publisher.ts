@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { contractType, entityContracts, type EntityName, type ImportOp, type ImportSource, type TopicNames } from '@stafett/contracts';
+import { contractType, entityContracts, IMPORT_SCOPE_HEADER, type EntityName, type ImportOp, type ImportSource, type TopicNames } from '@stafett/contracts';
 import { AvroSerde, KAFKA_CLIENT, type Encoder, type KafkaClientPort, type KafkaProducerPort, type OutgoingMessage } from '@stafett/kafka';
 import { IMPORTS_TOPICS } from './import-topics';
 
@@ -32,19 +32,24 @@ export class ImportRecordPublisher implements BeforeApplicationShutdown {
     @Inject(IMPORTS_TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  /** The records as the messages `send` produces (Avro, Confluent wire format), in order: their sizes can be checked first. */
-  async encode(records: readonly { entityType: EntityName; value: ImportRecordValue }[]): Promise<(OutgoingMessage & { value: Buffer })[]> {
+  /**
+   * The records as the messages `send` produces (Avro, Confluent wire format), in order: their sizes
+   * can be checked first. `scope`: the organisation of the submitting API key, as the header
+   * `stafett.scope` of every record (the domain service refuses records outside its subtree); null: none.
+   */
+  async encode(records: readonly { entityType: EntityName; value: ImportRecordValue }[], scope: string | null = null): Promise<(OutgoingMessage & { value: Buffer })[]> {
     const encoders = new Map<EntityName, Encoder<ImportRecordValue>>();
     for (const entity of new Set(records.map((r) => r.entityType))) encoders.set(entity, await this.encoderFor(entity));
     return records.map(({ entityType, value }) => ({
       topic: this.topics.imports(entityType),
       key: `${value.source.system}:${value.externalId}`,
       value: encoders.get(entityType)!(value),
+      ...(scope === null ? {} : { headers: { [IMPORT_SCOPE_HEADER]: scope } }),
     }));
   }
 
-  async publish(records: readonly { entityType: EntityName; value: ImportRecordValue }[]): Promise<void> {
-    await this.send(await this.encode(records));
+  async publish(records: readonly { entityType: EntityName; value: ImportRecordValue }[], scope: string | null = null): Promise<void> {
+    await this.send(await this.encode(records, scope));
   }
 
   /** Produces encoded records; resolves once the broker acknowledged every one. */

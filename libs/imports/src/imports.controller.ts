@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
-import { ApiProblemResponses, ApiResource, Problems, RequireRole } from '@stafett/api';
+import { ApiProblemResponses, ApiResource, KeyScope, Problems, RequireRole } from '@stafett/api';
 import { ImportRequestDto } from './dtos/import-request.dto';
 import { ImportAcceptedDto, ImportReportDto } from './dtos/import-report.dto';
 import { MAX_RECORDS_PER_IMPORT } from './imports-options';
@@ -24,7 +24,7 @@ export class ImportsController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Import a batch of records',
-    description: `Up to ${MAX_RECORDS_PER_IMPORT} records. Answered once Kafka has every record; follow the report at Location.`,
+    description: `Up to ${MAX_RECORDS_PER_IMPORT} records. Answered once Kafka has every record; follow the report at Location. Through an organisation-scoped key every record carries the key's organisation (Kafka header stafett.scope) and may only create or change entities in its subtree.`,
   })
   @ApiAcceptedResponse({ type: ImportAcceptedDto, headers: { Location: { description: 'The batch report', schema: { type: 'string' } } } })
   @ApiProblemResponses({
@@ -32,8 +32,8 @@ export class ImportsController {
     422: 'Invalid records (each error names records[i] and the field); nothing was imported',
     503: 'Kafka did not take the records; send the request again',
   })
-  async submit(@Body() body: ImportRequestDto, @Res({ passthrough: true }) res: Pick<ServerResponse, 'setHeader'>): Promise<ImportAcceptedDto> {
-    const { batchId } = await this.submitter.submit(body);
+  async submit(@Body() body: ImportRequestDto, @KeyScope() scope: string | null, @Res({ passthrough: true }) res: Pick<ServerResponse, 'setHeader'>): Promise<ImportAcceptedDto> {
+    const { batchId } = await this.submitter.submit(body, scope);
     res.setHeader('Location', `/v1/imports/${batchId}`);
     return { batchId };
   }
@@ -43,9 +43,9 @@ export class ImportsController {
   @RequireRole('import', 'read')
   @ApiOperation({ summary: 'The report of a batch', description: 'PENDING until every record has its result, then DONE.' })
   @ApiOkResponse({ type: ImportReportDto })
-  @ApiProblemResponses({ 404: 'No batch with this id' })
-  async report(@Param('batchId', BatchId) batchId: string): Promise<ImportReportDto> {
-    const report = await this.reports.report(batchId);
+  @ApiProblemResponses({ 404: 'No batch with this id (to an organisation-scoped key: none submitted under its scope)' })
+  async report(@Param('batchId', BatchId) batchId: string, @KeyScope() scope: string | null): Promise<ImportReportDto> {
+    const report = await this.reports.report(batchId, scope);
     if (!report) throw Problems.notFound('No import batch with this id.');
     return report;
   }

@@ -34,7 +34,8 @@ export class SubmitImportService {
     this.accepted = options.entityTypes ?? ['person'];
   }
 
-  async submit(request: ImportRequestDto): Promise<{ batchId: string }> {
+  /** `scope`: the organisation the submitting API key is bound to (null: a global key); stored with the batch and sent with every record. */
+  async submit(request: ImportRequestDto, scope: string | null = null): Promise<{ batchId: string }> {
     const batchId = randomUUID();
     const receivedAt = new Date();
     const source = { system: request.source.system, connectorId: request.source.connectorId ?? null };
@@ -46,7 +47,11 @@ export class SubmitImportService {
       const entityType = r.entityType;
       if (!isEntityName(entityType) || !this.accepted.includes(entityType)) {
         invalid.add(i);
-        errors.push({ field: `${at}.entityType`, code: ReasonCode.INVALID_ENUM, message: `No service takes "${entityType}" imports here; entityType must be one of: ${this.accepted.join(', ')}.` });
+        errors.push({
+          field: `${at}.entityType`,
+          code: ReasonCode.INVALID_ENUM,
+          message: `No service takes "${entityType}" imports here; entityType must be one of: ${this.accepted.join(', ')}.`,
+        });
         return;
       }
       const value: ImportRecordValue = { recordId: randomUUID(), batchId, source, externalId: r.externalId, op: r.op, receivedAt, payload: r.payload ?? null };
@@ -62,24 +67,30 @@ export class SubmitImportService {
       throw Problems.validation(errors, `${invalid.size} of ${request.records.length} records are invalid; nothing was imported.`);
     }
     // Encoded before anything is stored: a record that can never be produced is refused now, not left PENDING.
-    const messages = await this.publisher.encode(records);
+    const messages = await this.publisher.encode(records, scope);
     const tooLarge = messages.flatMap((m, i) => (m.value.length > MAX_RECORD_BYTES ? [i] : []));
     if (tooLarge.length > 0) {
       throw Problems.validation(
-        tooLarge.map((i) => ({ field: `records[${i}]`, code: ReasonCode.TOO_LONG, message: `The record is ${messages[i].value.length} bytes encoded; at most ${MAX_RECORD_BYTES} are accepted.` })),
+        tooLarge.map((i) => ({
+          field: `records[${i}]`,
+          code: ReasonCode.TOO_LONG,
+          message: `The record is ${messages[i].value.length} bytes encoded; at most ${MAX_RECORD_BYTES} are accepted.`,
+        })),
         `${tooLarge.length} of ${request.records.length} records are too large; nothing was imported.`,
       );
     }
 
     // Stored first: the results consumer keeps results only of batches it knows.
-    await this.batches.insert({ id: batchId, sourceSystem: source.system, total: records.length });
+    await this.batches.insert({ id: batchId, sourceSystem: source.system, total: records.length, scopeOrganisationId: scope });
     try {
       await this.publisher.send(messages);
     } catch (e) {
       this.log.error({ batchId, error: describeError(e, 1_000) }, 'import records could not be produced');
       // No orphan: the batch the client is told to send again is not left PENDING (results of records that did get through are dropped).
       await this.batches.delete({ id: batchId }).catch(() => undefined);
-      throw Problems.unavailable('The records could not be handed to Kafka, so the batch may be incomplete; send the whole request again (records already applied come back UNCHANGED).');
+      throw Problems.unavailable(
+        'The records could not be handed to Kafka, so the batch may be incomplete; send the whole request again (records already applied come back UNCHANGED).',
+      );
     }
     return { batchId };
   }

@@ -6,6 +6,7 @@ import { PERSON_ENTITIES } from './database/person-entities';
 import { PersonRepository } from './database/person.repository';
 import { PersonRules } from './domain/person.rules';
 import { PersonsController } from './http/persons.controller';
+import { PersonScopeService } from './http/person-scope.service';
 import { PersonWriteService } from './http/person-write.service';
 import { PersonQueryService } from './http/queries/person-query.service';
 import type { PersonModuleOptions } from './person-options';
@@ -38,7 +39,7 @@ export class PersonModule {
         }),
       ],
       controllers: [PersonsController],
-      providers: [PersonWriteService, PersonQueryService],
+      providers: [PersonWriteService, PersonQueryService, PersonScopeService],
     };
   }
 }

@@ -3,7 +3,7 @@ import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett
 import { testConfig, testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { API_ENTITIES, API_MIGRATIONS } from '../database/api-database';
 import { ApiKeyEntity } from '../database/api-key.entity';
-import { ApiKeyService } from './api-key.service';
+import { ApiKeyInputError, ApiKeyService } from './api-key.service';
 
 describe(ApiKeyService.name, () => {
   // Its own database: the bootstrap key depends on what the table already holds.
@@ -38,7 +38,7 @@ describe(ApiKeyService.name, () => {
     const lines = printed();
     expect(lines).toHaveLength(1);
     const [, key] = /generated development admin API key: (stf_[A-Za-z0-9_-]{43}); set STAFETT_ADMIN_API_KEY to choose your own\n$/.exec(lines[0])!;
-    expect(await newService().verify(key)).toEqual({ keyId: expect.any(String), name: 'admin', roles: ['admin'] });
+    expect(await newService().verify(key)).toEqual({ keyId: expect.any(String), name: 'admin', roles: ['admin'], organisationId: null });
     const stored = await dataSource.query<{ key_hash: string }[]>(`SELECT key_hash FROM auth.api_key`);
     expect(stored.map((r) => r.key_hash)).not.toContain(key);
   });
@@ -65,7 +65,7 @@ describe(ApiKeyService.name, () => {
     const service = newService();
     const created = await service.create({ name: 'club-system', roles: ['import'], expiresAt: inADay() });
     expect(created.key).toMatch(/^stf_/);
-    expect(await service.verify(created.key)).toEqual({ keyId: created.id, name: 'club-system', roles: ['import'] });
+    expect(await service.verify(created.key)).toEqual({ keyId: created.id, name: 'club-system', roles: ['import'], organisationId: null });
     expect(await service.verify(`${created.key}x`)).toBeUndefined();
   });
 
@@ -87,5 +87,52 @@ describe(ApiKeyService.name, () => {
     const created = await newService().create({ name: 'hinted', roles: ['read'], expiresAt: inADay() });
     const [row] = await dataSource.query<{ key_hash: string; key_hint: string }[]>(`SELECT key_hash, key_hint FROM auth.api_key WHERE id = $1`, [created.id]);
     expect(row).toEqual({ key_hash: expect.not.stringContaining(created.key), key_hint: `stf_…${created.key.slice(-4)}` });
+  });
+
+  describe('organisation-scoped keys', () => {
+    const club = '5d4c1a8e-0b7e-4c3a-9f1e-2b6d8c0a1f11';
+
+    it('should bind a key to an organisation: stored, shown in its view, and in the principal, also when cached', async () => {
+      const service = newService();
+      const created = await service.create({ name: 'club-sync', roles: ['read', 'import'], expiresAt: inADay(), organisationId: club.toUpperCase() });
+      expect(created).toMatchObject({ id: expect.any(String), roles: ['read', 'import'], organisationId: club });
+      expect(await dataSource.query(`SELECT organisation_id FROM auth.api_key WHERE id = $1`, [created.id])).toEqual([{ organisation_id: club }]);
+      const principal = { keyId: created.id, name: 'club-sync', roles: ['read', 'import'], organisationId: club };
+      expect(await service.verify(created.key)).toEqual(principal);
+      // From the cache now: the same binding.
+      await dataSource.query(`UPDATE auth.api_key SET organisation_id = NULL WHERE id = $1`, [created.id]);
+      expect(await service.verify(created.key)).toEqual(principal);
+      // A fresh process reads the row again.
+      await dataSource.query(`UPDATE auth.api_key SET organisation_id = $2 WHERE id = $1`, [created.id, club]);
+      expect(await newService().verify(created.key)).toEqual(principal);
+      expect((await service.list()).find((k) => k.id === created.id)).toMatchObject({ organisationId: club });
+      expect(await service.get(created.id)).toMatchObject({ id: created.id, organisationId: club });
+    });
+
+    it('should make a key without an organisation global', async () => {
+      const created = await newService().create({ name: 'national-sync', roles: ['read'], expiresAt: inADay() });
+      expect(created.organisationId).toBeNull();
+      expect(await newService().verify(created.key)).toMatchObject({ organisationId: null });
+    });
+
+    it('should refuse to bind an admin key, naming organisationId, and store nothing', async () => {
+      const before = await dataSource.query(`SELECT count(*)::int AS n FROM auth.api_key`);
+      const creating = newService().create({ name: 'scoped-admin', roles: ['read', 'admin'], expiresAt: inADay(), organisationId: club });
+      await expect(creating).rejects.toThrow(ApiKeyInputError);
+      await expect(creating).rejects.toMatchObject({ field: 'organisationId', code: 'INVALID_COMBINATION' });
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM auth.api_key`)).toEqual(before);
+    });
+
+    it('should treat an admin key as global even if its row names an organisation', async () => {
+      const created = await newService().create({ name: 'promoted', roles: ['read'], expiresAt: inADay(), organisationId: club });
+      await dataSource.query(`UPDATE auth.api_key SET roles = '{admin}' WHERE id = $1`, [created.id]);
+      expect(await newService().verify(created.key)).toEqual({ keyId: created.id, name: 'promoted', roles: ['admin'], organisationId: null });
+    });
+
+    it('should keep the bootstrap admin key global', async () => {
+      const configured = `stf_${uniqueId('bootstrap-global')}`;
+      await newService().ensureBootstrapKey(configured);
+      expect(await dataSource.query(`SELECT organisation_id FROM auth.api_key WHERE name = 'admin' AND revoked_at IS NULL`)).toEqual([{ organisation_id: null }]);
+    });
   });
 });

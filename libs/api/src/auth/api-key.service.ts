@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
+import { ReasonCode } from '@stafett/domain';
 import { ApiKeyEntity } from '../database/api-key.entity';
 import { generateApiKey, hashApiKey, keyHint } from './api-key';
 import { ApiKeyVerifier, type ApiPrincipal } from './api-key-verifier';
@@ -18,6 +19,8 @@ export interface ApiKeyView {
   readonly id: string;
   readonly name: string;
   readonly roles: readonly ApiRole[];
+  /** The organisation subtree the key is bound to; null: global. */
+  readonly organisationId: string | null;
   readonly keyHint: string | null;
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
@@ -29,6 +32,19 @@ export interface NewApiKey {
   readonly roles: readonly ApiRole[];
   /** null: never expires. */
   readonly expiresAt: Date | null;
+  /** Binds the key to this organisation's subtree; null or absent: a global key. An admin key cannot be bound. */
+  readonly organisationId?: string | null;
+}
+
+/** A new key that cannot be made as asked: names the field and a reason code. */
+export class ApiKeyInputError extends RangeError {
+  constructor(
+    readonly field: 'name' | 'roles' | 'organisationId',
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const CACHE_MS = 30_000;
@@ -38,6 +54,7 @@ const viewOf = (row: ApiKeyEntity): ApiKeyView => ({
   id: row.id,
   name: row.name,
   roles: row.roles,
+  organisationId: row.organisationId,
   keyHint: row.keyHint,
   createdAt: row.createdAt,
   expiresAt: row.expiresAt,
@@ -72,9 +89,10 @@ export class ApiKeyService extends ApiKeyVerifier implements OnApplicationBootst
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     this.cache.delete(hash);
-    const row = await this.keys.findOne({ select: { id: true, name: true, roles: true, expiresAt: true }, where: { keyHash: hash, revokedAt: IsNull() } });
+    const row = await this.keys.findOne({ select: { id: true, name: true, roles: true, organisationId: true, expiresAt: true }, where: { keyHash: hash, revokedAt: IsNull() } });
     if (!row || (row.expiresAt !== null && row.expiresAt.getTime() <= now)) return undefined;
-    const principal: ApiPrincipal = { keyId: row.id, name: row.name, roles: row.roles };
+    // The binding never changes for a key (no update route), so a cached principal keeps it correctly; an admin key is never bound.
+    const principal: ApiPrincipal = { keyId: row.id, name: row.name, roles: row.roles, organisationId: row.roles.includes('admin') ? null : row.organisationId };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, until: Math.min(now + CACHE_MS, row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) });
     return principal;
@@ -83,14 +101,37 @@ export class ApiKeyService extends ApiKeyVerifier implements OnApplicationBootst
   /** Creates a key and returns it with its view: the only time the key itself is seen. */
   async create(input: NewApiKey): Promise<ApiKeyView & { key: string }> {
     const name = input.name.trim();
-    if (name.length === 0 || name.length > 200) throw new RangeError('An API key needs a name of 1 to 200 characters');
-    if (name === ADMIN_KEY_NAME) throw new RangeError(`"${ADMIN_KEY_NAME}" is the bootstrap key's name; choose another`);
-    if (input.roles.length === 0) throw new RangeError('An API key needs at least one role');
+    if (name.length === 0 || name.length > 200) throw new ApiKeyInputError('name', ReasonCode.INVALID_FORMAT, 'An API key needs a name of 1 to 200 characters');
+    if (name === ADMIN_KEY_NAME) throw new ApiKeyInputError('name', ReasonCode.INVALID_FORMAT, `"${ADMIN_KEY_NAME}" is the bootstrap key's name; choose another`);
+    if (input.roles.length === 0) throw new ApiKeyInputError('roles', ReasonCode.REQUIRED, 'An API key needs at least one role');
+    const organisationId = input.organisationId?.toLowerCase() ?? null;
+    if (organisationId !== null && input.roles.includes('admin')) {
+      throw new ApiKeyInputError(
+        'organisationId',
+        ReasonCode.INVALID_COMBINATION,
+        'An admin key is global: it cannot be bound to an organisation (leave out organisationId, or choose the roles read and import).',
+      );
+    }
     const key = generateApiKey();
     const id = randomUUID();
-    await this.keys.insert({ id, name, keyHash: hashApiKey(key), roles: [...new Set(input.roles)], keyHint: keyHint(key), expiresAt: input.expiresAt, revokedAt: null });
+    await this.keys.insert({
+      id,
+      name,
+      keyHash: hashApiKey(key),
+      roles: [...new Set(input.roles)],
+      organisationId,
+      keyHint: keyHint(key),
+      expiresAt: input.expiresAt,
+      revokedAt: null,
+    });
     const row = await this.keys.findOneOrFail({ where: { id } });
     return { ...viewOf(row), key };
+  }
+
+  /** One key (revoked ones too), undefined when there is none with this id. */
+  async get(id: string): Promise<ApiKeyView | undefined> {
+    const row = await this.keys.findOne({ where: { id } });
+    return row ? viewOf(row) : undefined;
   }
 
   /** Every key, newest first (revoked ones too, with `revokedAt`). */
@@ -126,15 +167,24 @@ export class ApiKeyService extends ApiKeyVerifier implements OnApplicationBootst
           .createQueryBuilder()
           .insert()
           .into(ApiKeyEntity)
-          .values({ id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hash, roles: ['admin'], keyHint: keyHint(configured), expiresAt: null, revokedAt: null })
-          .orUpdate(['name', 'roles', 'expires_at', 'revoked_at'], ['key_hash'])
+          .values({ id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hash, roles: ['admin'], organisationId: null, keyHint: keyHint(configured), expiresAt: null, revokedAt: null })
+          .orUpdate(['name', 'roles', 'organisation_id', 'expires_at', 'revoked_at'], ['key_hash'])
           .execute();
         return undefined;
       }
       const active = await m.count(ApiKeyEntity, { where: { name: ADMIN_KEY_NAME, revokedAt: IsNull() } });
       if (active > 0) return undefined;
       const key = generateApiKey();
-      await m.insert(ApiKeyEntity, { id: randomUUID(), name: ADMIN_KEY_NAME, keyHash: hashApiKey(key), roles: ['admin'], keyHint: keyHint(key), expiresAt: null, revokedAt: null });
+      await m.insert(ApiKeyEntity, {
+        id: randomUUID(),
+        name: ADMIN_KEY_NAME,
+        keyHash: hashApiKey(key),
+        roles: ['admin'],
+        organisationId: null,
+        keyHint: keyHint(key),
+        expiresAt: null,
+        revokedAt: null,
+      });
       return key;
     });
     this.cache.clear();

@@ -24,6 +24,10 @@ export class ApiKeyEntity {
   @Column({ name: 'key_hint', type: 'text', nullable: true })
   keyHint!: string | null;
 
+  /** The organisation subtree the key is bound to (it sees and changes only that); null: a global key (always for admin keys). */
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true })
+  organisationId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -31,7 +31,10 @@ describe('auth schema migrations', () => {
     await roles.query(`INSERT INTO auth.api_key (id, name, key_hash) VALUES (gen_random_uuid(), 'old', repeat('a', 64))`);
     await roles.destroy();
     await dataSource.runMigrations();
-    expect(await dataSource.query(`SELECT roles, expires_at FROM auth.api_key WHERE name = 'old'`)).toEqual([{ roles: ['admin'], expires_at: null }]);
+    // …and global ones: the organisation binding came later still.
+    expect(await dataSource.query(`SELECT roles, expires_at, organisation_id FROM auth.api_key WHERE name = 'old'`)).toEqual([
+      { roles: ['admin'], expires_at: null, organisation_id: null },
+    ]);
   });
 
   it('should create exactly what the entities describe (no schema drift)', async () => {

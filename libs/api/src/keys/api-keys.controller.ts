@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Re
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { ApiResource } from '../api-resource.decorator';
-import { ApiKeyService, type ApiKeyView } from '../auth/api-key.service';
+import { ApiKeyInputError, ApiKeyService, type ApiKeyView } from '../auth/api-key.service';
 import { RequireRole } from '../auth/api-role';
 import { Problems } from '../problem/problem-details';
 import { ApiProblemResponses } from '../problem/problem.dto';
@@ -19,6 +19,7 @@ const toDto = (v: ApiKeyView): ApiKeyDto => ({
   id: v.id,
   name: v.name,
   roles: [...v.roles],
+  organisationId: v.organisationId,
   keyHint: v.keyHint,
   createdAt: v.createdAt.toISOString(),
   expiresAt: v.expiresAt?.toISOString() ?? null,
@@ -46,13 +47,13 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key', description: 'The key is in the answer, and only there: store it at once.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiProblemResponses({ 403: 'The key is not an admin key', 422: 'Invalid name, roles or expiry' })
+  @ApiProblemResponses({ 403: 'The key is not an admin key', 422: 'Invalid name, roles, expiry or organisationId (an admin key cannot be bound to an organisation)' })
   async create(@Body() body: CreateApiKeyDto, @Res({ passthrough: true }) res: Pick<ServerResponse, 'setHeader'>): Promise<CreatedApiKeyDto> {
     let created;
     try {
-      created = await this.keys.create({ name: body.name, roles: body.roles, expiresAt: expiryOf(body.expiresAt, Date.now()) });
+      created = await this.keys.create({ name: body.name, roles: body.roles, expiresAt: expiryOf(body.expiresAt, Date.now()), organisationId: body.organisationId ?? null });
     } catch (e) {
-      if (e instanceof RangeError) throw Problems.validation([{ field: 'name', code: 'INVALID_FORMAT', message: e.message }]);
+      if (e instanceof ApiKeyInputError) throw Problems.validation([{ field: e.field, code: e.code, message: e.message }]);
       throw e;
     }
     res.setHeader('Cache-Control', 'no-store');
@@ -66,6 +67,16 @@ export class ApiKeysController {
   @ApiProblemResponses({ 403: 'The key is not an admin key' })
   async list(): Promise<ApiKeyListDto> {
     return { items: (await this.keys.list()).map(toDto) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get an API key', description: 'The key as listed: never the key itself.' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiProblemResponses({ 403: 'The key is not an admin key', 404: 'No such key' })
+  async get(@Param('id', KeyId) id: string): Promise<ApiKeyDto> {
+    const key = await this.keys.get(id);
+    if (!key) throw Problems.notFound('No API key with this id.');
+    return toDto(key);
   }
 
   @Delete(':id')

@@ -69,13 +69,13 @@ export const Problems = {
     new ProblemException({ type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail }, { 'WWW-Authenticate': challenge }),
   forbidden: (detail: string) => new ProblemException({ type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail }),
   payloadTooLarge: (detail: string) => new ProblemException({ type: ProblemType.payloadTooLarge, title: 'Payload too large', status: 413, detail }),
-  notFound: (detail: string) => new ProblemException({ type: ProblemType.notFound, title: 'Not found', status: 404, detail }),
+  notFound: (detail: string, errors?: readonly FieldError[]) =>
+    new ProblemException({ type: ProblemType.notFound, title: 'Not found', status: 404, detail, ...(errors ? { errors } : {}) }),
   conflict: (detail: string, errors?: readonly FieldError[]) =>
     new ProblemException({ type: ProblemType.conflict, title: 'Conflict', status: 409, detail, ...(errors ? { errors } : {}) }),
   preconditionFailed: (detail: string, errors?: readonly FieldError[]) =>
     new ProblemException({ type: ProblemType.preconditionFailed, title: 'Precondition failed', status: 412, detail, ...(errors ? { errors } : {}) }),
-  preconditionRequired: (detail: string) =>
-    new ProblemException({ type: ProblemType.preconditionRequired, title: 'Precondition required', status: 428, detail }),
+  preconditionRequired: (detail: string) => new ProblemException({ type: ProblemType.preconditionRequired, title: 'Precondition required', status: 428, detail }),
   unavailable: (detail: string, retryAfterSeconds = 5) =>
     new ProblemException({ type: ProblemType.unavailable, title: 'Service unavailable', status: 503, detail }, { 'Retry-After': String(retryAfterSeconds) }),
 };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { crashAt, type StafettConfig } from '@stafett/config';
-import { entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
+import { entityTopicDefinitions, IMPORT_SCOPE_HEADER, topicDefinitions } from '@stafett/contracts';
 import { isTransient, provisionTopics, RetryingStart, TransientError, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import { DeadLetterResults } from './dead-letter-results';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics';
@@ -17,12 +17,10 @@ export interface ImportConsumerOptions {
   readonly partitionsConcurrently?: number;
 }
 
-/** The organisation scope of the API key an import came with (`POST /v1/imports` through a scoped key). */
-export const SCOPE_HEADER = 'stafett.scope';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function scopeOf(headers: Readonly<Record<string, Buffer | undefined>>): string | null {
-  const raw = headers[SCOPE_HEADER]?.toString('utf8');
+  const raw = headers[IMPORT_SCOPE_HEADER]?.toString('utf8');
   if (raw === undefined) return null;
   // A header that is not an organisation id confines the record to nothing (never to everything).
   return UUID.test(raw) ? raw.toLowerCase() : '00000000-0000-0000-0000-000000000000';

@@ -13,6 +13,10 @@ export class ImportBatchEntity {
   @Column({ type: 'integer' })
   total!: number;
 
+  /** The organisation the submitting API key is bound to (its records carry it as `stafett.scope`); null: a global key. */
+  @Column({ name: 'scope_organisation_id', type: 'uuid', nullable: true })
+  scopeOrganisationId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

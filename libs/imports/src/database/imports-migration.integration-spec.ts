@@ -3,7 +3,7 @@ import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett
 import { testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS } from './imports-database';
 
-describe('CreateImportsSchema migration', () => {
+describe('imports schema migrations', () => {
   // Its own database: undoing the migration must not disturb the batches other tests use.
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${uniqueId('imports_migration').replace(/-/g, '_')}`;
@@ -22,7 +22,9 @@ describe('CreateImportsSchema migration', () => {
   });
 
   const importsTables = async (): Promise<string[]> =>
-    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'imports' ORDER BY table_name`)).map((r) => r.table_name);
+    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'imports' ORDER BY table_name`)).map(
+      (r) => r.table_name,
+    );
 
   it('should create exactly what the entities describe (no schema drift)', async () => {
     await dataSource.runMigrations();
@@ -32,7 +34,7 @@ describe('CreateImportsSchema migration', () => {
   });
 
   it('should undo cleanly and apply again', async () => {
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < IMPORTS_MIGRATIONS.length; i++) await dataSource.undoLastMigration();
     expect(await dataSource.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'imports'`)).toEqual([]);
     await dataSource.runMigrations();
     expect(await importsTables()).toEqual(['batch', 'result']);

@@ -10,10 +10,11 @@ import type { ImportCountsDto, ImportReportDto } from '../dtos/import-report.dto
 export class ImportReportQuery {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async report(batchId: string): Promise<ImportReportDto | undefined> {
+  /** `scope`: the organisation of the asking API key; a scoped key gets only batches submitted under the same scope (else undefined, as for an unknown batch). */
+  async report(batchId: string, scope: string | null = null): Promise<ImportReportDto | undefined> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const batch = await m.findOne(ImportBatchEntity, { where: { id: batchId } });
-      if (!batch) return undefined;
+      if (!batch || (scope !== null && batch.scopeOrganisationId !== scope)) return undefined;
       const rows = await m.find(ImportResultEntity, { where: { batchId }, order: { externalId: 'ASC', recordId: 'ASC' } });
       const counts: ImportCountsDto = { created: 0, updated: 0, unchanged: 0, deleted: 0, rejected: 0 };
       for (const r of rows) {

@@ -23,11 +23,27 @@ describe('person migrations', () => {
   });
 
   const personTables = async (): Promise<string[]> =>
-    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'person' ORDER BY table_name`)).map((r) => r.table_name);
+    (await dataSource.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'person' ORDER BY table_name`)).map(
+      (r) => r.table_name,
+    );
 
   it('should create exactly what the entities describe (no schema drift)', async () => {
     await dataSource.runMigrations();
-    expect(await personTables()).toEqual(['consumer_offset', 'external_id', 'guardian', 'membership', 'outbox', 'person', 'protected_identity', 'setting']);
+    expect(await personTables()).toEqual([
+      'consumer_offset',
+      'external_id',
+      'guardian',
+      'known_entity',
+      'known_link',
+      'membership',
+      'organisation_edge',
+      'outbox',
+      'parked_record',
+      'parked_reference',
+      'person',
+      'protected_identity',
+      'setting',
+    ]);
     const drift = await dataSource.driver.createSchemaBuilder().log();
     expect(drift.upQueries.map((q) => q.query)).toEqual([]);
   });

@@ -8,5 +8,6 @@ export const PERSON_MIGRATIONS = [
   CreatePersonSchema1795910000000,
   outboxMigration('person', 1795910000001),
   PersonOnEntityPipeline1795920000000,
+  // Projections of other entities (organisations: the subtrees of organisation-scoped API keys), parked records.
   entityReferencesMigration('person', 1796300000000),
 ];

@@ -13,6 +13,8 @@ import { toPersonView } from './person-view';
 export interface RestCaller {
   readonly actor: string;
   readonly correlationId: string | undefined;
+  /** The organisation subtree of the caller's key (`@KeyScope()`); null or absent: a global key. The writer checks it under the row locks. */
+  readonly scope?: string | null;
 }
 
 type Write = 'create' | 'update' | 'delete';
@@ -54,10 +56,17 @@ export class PersonWriteService {
    * `id`) is erased and the number remembered as a keyed hash; with no such person, only the
    * hash is registered. Either way the caller learns nothing about whether the person existed.
    */
-  async protect(payload: PersonImportPayload, caller: RestCaller, id?: string): Promise<void> {
-    const command: PersonCommand = { ...this.command(caller, 'UPSERT', { personalIdentityNumber: payload.personalIdentityNumber ?? null, protectedIdentity: true }), ...(id ? { targetId: id } : {}) };
+  async protect(payload: PersonImportPayload, caller: RestCaller, id?: string, expectedVersion?: number): Promise<void> {
+    const command: PersonCommand = {
+      ...this.command(caller, 'UPSERT', { personalIdentityNumber: payload.personalIdentityNumber ?? null, protectedIdentity: true }),
+      ...(id ? { targetId: id } : {}),
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    };
     const [outcome] = await this.persons.apply([command]);
-    if (outcome?.outcome === 'REJECTED' && outcome.reasons.some((r) => r.code === ReasonCode.NOT_FOUND)) throw Problems.notFound('No person with this id.');
+    if (outcome?.outcome !== 'REJECTED') return;
+    if (outcome.reasons.some((r) => r.code === ReasonCode.NOT_FOUND || r.code === ReasonCode.OUT_OF_SCOPE)) throw Problems.notFound('No person with this id.');
+    const stale = outcome.reasons.find((r) => r.code === ReasonCode.STALE_VERSION);
+    if (stale) throw Problems.preconditionFailed(`${stale.message} Read it again and retry.`, [toFieldError(stale)]);
   }
 
   async update(id: string, expectedVersion: number | undefined, payload: PersonImportPayload, caller: RestCaller): Promise<PersonDto> {
@@ -70,14 +79,23 @@ export class PersonWriteService {
   }
 
   /** GDPR erasure: deleted, and the DELETE event carries no personal field (not even `before`). */
-  async erase(id: string, caller: RestCaller): Promise<void> {
-    await this.apply({ ...this.command(caller, 'ERASE', null), targetId: id }, 'delete');
+  async erase(id: string, caller: RestCaller, expectedVersion?: number): Promise<void> {
+    await this.apply({ ...this.command(caller, 'ERASE', null), targetId: id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, 'delete');
   }
 
   private command(caller: RestCaller, op: PersonCommand['op'], payload: PersonImportPayload | null): PersonCommand {
     const recordId = randomUUID();
     // A REST write is a batch of one: its record id is also its batch id.
-    return { recordId, batchId: recordId, source: { system: 'api', connectorId: null, actor: caller.actor }, externalId: null, op, payload, correlationId: caller.correlationId ?? null };
+    return {
+      recordId,
+      batchId: recordId,
+      source: { system: 'api', connectorId: null, actor: caller.actor },
+      externalId: null,
+      op,
+      payload,
+      correlationId: caller.correlationId ?? null,
+      ...(caller.scope ? { scope: caller.scope } : {}),
+    };
   }
 
   private async apply(command: PersonCommand, write: Write): Promise<PersonOutcome> {
@@ -100,14 +118,24 @@ export class PersonWriteService {
 }
 
 function alreadyExists(): ProblemException {
-  return Problems.conflict('A person with this personal identity number is already in the register; find it with GET /v1/persons?personalIdentityNumber= and change it with PATCH.', [
-    { field: 'personalIdentityNumber', code: ReasonCode.AMBIGUOUS_MATCH, message: 'The personal identity number already belongs to a person.' },
-  ]);
+  return Problems.conflict(
+    'A person with this personal identity number is already in the register; find it with GET /v1/persons?personalIdentityNumber= and change it with PATCH.',
+    [{ field: 'personalIdentityNumber', code: ReasonCode.AMBIGUOUS_MATCH, message: 'The personal identity number already belongs to a person.' }],
+  );
 }
 
 function rejection(reasons: readonly Reason[], write: Write): ProblemException {
   const has = (code: string) => reasons.find((r) => r.code === code);
   if (has(ReasonCode.NOT_FOUND)) return Problems.notFound('No person with this id.');
+  // Through an organisation-scoped key (checked again by the writer under the row locks): outside the subtree is unknown.
+  const outside = has(ReasonCode.OUT_OF_SCOPE);
+  if (outside) {
+    return write === 'create'
+      ? Problems.notFound('No organisation with this id.', [
+          { field: 'memberships', code: outside.code, message: "The person needs a membership in an organisation of this API key's subtree." },
+        ])
+      : Problems.notFound('No person with this id.');
+  }
   // A protected number answers as a number that is taken: the API tells no key holder who is protected.
   if (has(ReasonCode.PROTECTED_IDENTITY)) return alreadyExists();
   const stale = has(ReasonCode.STALE_VERSION);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ApiKeyService } from '@stafett/api';
 import type { PersonChanged } from '@stafett/contracts';
@@ -36,7 +37,8 @@ describe(PersonsController.name, () => {
     delete: (url: string) => request(app.getHttpServer()).delete(url).set('Authorization', `Bearer ${key}`),
   });
   const admin = () => as(adminKey);
-  const eventOf = (id: string, op: PersonChanged['op']) => waitFor(`the ${op} event of ${id}`, () => topics.events.find((e) => e.value.entityId === id && e.value.op === op)?.value);
+  const eventOf = (id: string, op: PersonChanged['op']) =>
+    waitFor(`the ${op} event of ${id}`, () => topics.events.find((e) => e.value.entityId === id && e.value.op === op)?.value);
 
   /** A valid person as a REST body (memberships by organisation id, optional ones dropped). */
   const newPerson = (i: number, overrides: Record<string, unknown> = {}) => {
@@ -60,7 +62,13 @@ describe(PersonsController.name, () => {
       const res = await request(app.getHttpServer()).get('/v1/persons?name=x').expect(401);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="stafett"');
-      expect(res.body).toEqual({ type: 'urn:stafett:problem:unauthorized', title: 'Unauthorized', status: 401, detail: expect.stringContaining('Authorization: Bearer'), instance: '/v1/persons' });
+      expect(res.body).toEqual({
+        type: 'urn:stafett:problem:unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+        detail: expect.stringContaining('Authorization: Bearer'),
+        instance: '/v1/persons',
+      });
     });
 
     it('should answer 401 with error="invalid_token" for a wrong key', async () => {
@@ -142,7 +150,13 @@ describe(PersonsController.name, () => {
       expect(res.headers['content-type']).toMatch(PROBLEM);
       const fields = (res.body.errors as { field: string; code: string }[]).map((e) => `${e.field}:${e.code}`);
       expect(fields).toEqual(
-        expect.arrayContaining(['firstName:INVALID_FORMAT', 'lastName:REQUIRED', 'sex:INVALID_ENUM', 'memberships[0].organisationId:INVALID_FORMAT', 'memberships[0].from:INVALID_DATE']),
+        expect.arrayContaining([
+          'firstName:INVALID_FORMAT',
+          'lastName:REQUIRED',
+          'sex:INVALID_ENUM',
+          'memberships[0].organisationId:INVALID_FORMAT',
+          'memberships[0].from:INVALID_DATE',
+        ]),
       );
     });
 
@@ -181,13 +195,19 @@ describe(PersonsController.name, () => {
     });
 
     it('should answer 422 for the birth date 0001-01-01, not 500', async () => {
-      const res = await admin().post('/v1/persons').send(newPerson(61, { personalIdentityNumber: undefined, birthDate: '0001-01-01' })).expect(422);
+      const res = await admin()
+        .post('/v1/persons')
+        .send(newPerson(61, { personalIdentityNumber: undefined, birthDate: '0001-01-01' }))
+        .expect(422);
       expect(res.body.errors).toEqual([{ field: 'birthDate', code: 'INVALID_DATE', message: 'A birth date cannot be before 1800-01-01.' }]);
     });
 
     it('should answer 422 for a birth date in the future when there is no personnummer', async () => {
       const next = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-      const res = await admin().post('/v1/persons').send(newPerson(62, { personalIdentityNumber: undefined, birthDate: next })).expect(422);
+      const res = await admin()
+        .post('/v1/persons')
+        .send(newPerson(62, { personalIdentityNumber: undefined, birthDate: next }))
+        .expect(422);
       expect(res.body.errors).toEqual([{ field: 'birthDate', code: 'INVALID_DATE', message: 'A birth date cannot be in the future.' }]);
     });
 
@@ -198,7 +218,10 @@ describe(PersonsController.name, () => {
     });
 
     it('should answer 422 naming the field that holds a NUL character', async () => {
-      const res = await admin().post('/v1/persons').send(newPerson(63, { lastName: 'Berg\u0000' })).expect(422);
+      const res = await admin()
+        .post('/v1/persons')
+        .send(newPerson(63, { lastName: 'Berg\u0000' }))
+        .expect(422);
       expect(res.body.errors).toEqual([{ field: 'lastName', code: 'INVALID_FORMAT', message: expect.stringContaining('NUL') }]);
     });
   });
@@ -208,7 +231,10 @@ describe(PersonsController.name, () => {
       const body = newPerson(70, { protectedIdentity: true });
       await admin().post('/v1/persons').send(body).expect(204);
       expect((await admin().get(`/v1/persons?personalIdentityNumber=${body.personalIdentityNumber}`).expect(200)).body.items).toEqual([]);
-      const later = await admin().post('/v1/persons').send(newPerson(70, { personalIdentityNumber: body.personalIdentityNumber, birthDate: body.birthDate })).expect(409);
+      const later = await admin()
+        .post('/v1/persons')
+        .send(newPerson(70, { personalIdentityNumber: body.personalIdentityNumber, birthDate: body.birthDate }))
+        .expect(409);
       expect(topics.events.some((e) => e.value.after?.personalIdentityNumber === body.personalIdentityNumber)).toBe(false);
       expect(later.body.errors).toEqual([{ field: 'personalIdentityNumber', code: 'AMBIGUOUS_MATCH', message: 'The personal identity number already belongs to a person.' }]);
     });
@@ -226,8 +252,14 @@ describe(PersonsController.name, () => {
       await create(taken);
       const protectedOne = newPerson(73, { protectedIdentity: true });
       await admin().post('/v1/persons').send(protectedOne).expect(204);
-      const a = await admin().post('/v1/persons').send(newPerson(74, { personalIdentityNumber: taken.personalIdentityNumber, birthDate: taken.birthDate })).expect(409);
-      const b = await admin().post('/v1/persons').send(newPerson(75, { personalIdentityNumber: protectedOne.personalIdentityNumber, birthDate: protectedOne.birthDate })).expect(409);
+      const a = await admin()
+        .post('/v1/persons')
+        .send(newPerson(74, { personalIdentityNumber: taken.personalIdentityNumber, birthDate: taken.birthDate }))
+        .expect(409);
+      const b = await admin()
+        .post('/v1/persons')
+        .send(newPerson(75, { personalIdentityNumber: protectedOne.personalIdentityNumber, birthDate: protectedOne.birthDate }))
+        .expect(409);
       expect(b.body).toEqual(a.body);
     });
   });
@@ -239,6 +271,8 @@ describe(PersonsController.name, () => {
     let pnrOfFirst: string;
 
     beforeAll(async () => {
+      // Memberships resolve their organisation from the projection of the organisation state topic; no organisation service runs here.
+      await app.get(DataSource).query(`INSERT INTO person.known_entity (entity, id, version, type) VALUES ('organisation', $1, 1, 'CLUB')`, [organisationId]);
       const bodies = [0, 1, 2].map((i) =>
         newPerson(20 + i, { lastName: `${namePrefix}son${i}`, memberships: [{ organisationId, from: '2024-01-01', to: i === 2 ? '2024-06-30' : null }] }),
       );
@@ -380,7 +414,11 @@ describe(PersonsController.name, () => {
   describe('OpenAPI', () => {
     it('should document every /v1/persons route with bearer security and its problem answers', () => {
       const doc = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().build());
-      expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/persons')).sort()).toEqual(['/v1/persons', '/v1/persons/{id}', '/v1/persons/{id}/erase']);
+      expect(
+        Object.keys(doc.paths)
+          .filter((p) => p.startsWith('/v1/persons'))
+          .sort(),
+      ).toEqual(['/v1/persons', '/v1/persons/{id}', '/v1/persons/{id}/erase']);
       const v1 = Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/persons'));
       const operations = v1.flatMap(([, p]) => Object.values(p as Record<string, { security?: unknown; responses: Record<string, unknown> }>));
       expect(operations).toHaveLength(6);

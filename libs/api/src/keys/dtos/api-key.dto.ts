@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { API_ROLES, type ApiRole } from '../../auth/api-role';
 
 /** Body of `POST /v1/api-keys`. */
@@ -11,7 +11,12 @@ export class CreateApiKeyDto {
   @Matches(/^[\p{L}\p{N} ._-]+$/u, { message: '$property may hold letters, digits, spaces, ".", "_" and "-" only' })
   name!: string;
 
-  @ApiProperty({ enum: API_ROLES, isArray: true, example: ['import'], description: 'admin (everything, key management, registry writes) · read (GET) · import (writes, POST /v1/imports and its reports)' })
+  @ApiProperty({
+    enum: API_ROLES,
+    isArray: true,
+    example: ['import'],
+    description: 'admin (everything, key management, registry writes) · read (GET) · import (writes, POST /v1/imports and its reports)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(API_ROLES.length)
@@ -29,6 +34,18 @@ export class CreateApiKeyDto {
   @ValidateIf((_o, v) => v !== null)
   @IsISO8601({ strict: true })
   expiresAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'Binds the key to this organisation and everything below it: the key sees and changes only entities with an organisation in that subtree (others answer 404), and its imports are confined to it. Left out or null: a global key. An admin key cannot be bound.',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsUUID('all')
+  organisationId?: string | null;
 }
 
 /** A key as listed: never the key itself, nor its hash. */
@@ -41,6 +58,9 @@ export class ApiKeyDto {
 
   @ApiProperty({ enum: API_ROLES, isArray: true })
   roles!: ApiRole[];
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The organisation subtree the key is bound to; null: a global key' })
+  organisationId!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'stf_…x9Qa', description: 'The prefix and last four characters of the key' })
   keyHint!: string | null;
