@@ -9,6 +9,7 @@ import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
 import { ChangesModule } from '@stafett/changes';
 import { GroupModule } from '@stafett/group';
+import { OrganisationModule } from '@stafett/organisation';
 import { ImportsModule } from '@stafett/imports';
 import { PersonModule } from '@stafett/person';
 import { InProcessSchemaRegistryClient, SchemaRegistryModule, SchemaRegistryService } from '@stafett/schema-registry';
@@ -45,6 +46,7 @@ export class AppModule {
             : {}),
         }),
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
+        OrganisationModule.forRoot(),
         PersonModule.forRoot(),
         GroupModule.forRoot(),
         ActivityModule.forRoot(),

@@ -10,7 +10,7 @@ import { createApp } from './create-app';
 import { migrate } from './migrate';
 
 /** The schemas `migrate` creates: one per service beside the registry's, the keys' and the imports'. */
-const PLATFORM_SCHEMAS = ['activity', 'auth', 'changes', 'group', 'imports', 'person', 'registry'];
+const PLATFORM_SCHEMAS = ['activity', 'auth', 'changes', 'group', 'imports', 'organisation', 'person', 'registry'];
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 

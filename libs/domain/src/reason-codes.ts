@@ -27,6 +27,10 @@ export const ReasonCode = {
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
+  // Organisation hierarchy: a parent (or federation) of a type the child's type cannot have; an organisation that would become its own ancestor; a removal that would orphan children.
+  INVALID_PARENT: 'INVALID_PARENT',
+  HIERARCHY_CYCLE: 'HIERARCHY_CYCLE',
+  HAS_CHILDREN: 'HAS_CHILDREN',
   // A person is a member of a group twice over a period (group members: the same person's date ranges must not overlap).
   OVERLAPPING_MEMBERSHIP: 'OVERLAPPING_MEMBERSHIP',
   // The record failed permanently where no rule could answer it (e.g. the database refused it) and went to the DLQ.

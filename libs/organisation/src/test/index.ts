@@ -1,0 +1,3 @@
+export * from './organisation-factory';
+export * from './organisation-test-app';
+export * from './organisation-topics.harness';
