@@ -134,4 +134,47 @@ describe('parking lot (review)', () => {
     const applied = await waitFor('the parked record applied', () => results.find((r) => r.recordId === recordId), 20_000);
     expect(applied).toMatchObject({ outcome: 'CREATED' });
   });
+  it('a scoped record cannot resolve (and so learn of, and link to) an entity outside its subtree', async () => {
+    const [club, other] = [randomUUID(), randomUUID()];
+    const topic = names.state('organisation');
+    const encodeOrg = await serde.encoderFor<unknown>(topic, contractType('se.stafett.organisation.Organisation'));
+    await producer.send(
+      [club, other].map((id) => ({
+        topic,
+        key: id,
+        value: encodeOrg({ id, type: 'CLUB', name: 'Club', parentId: null, status: 'ACTIVE', sports: [], externalIds: [] }),
+        headers: { 'stafett.entity.version': '1' },
+      })),
+    );
+    const byId = (id: string) => ({ id, system: null, externalId: null, personalIdentityNumber: null });
+    // Another club's widget, imported without a scope.
+    const foreignId = randomUUID();
+    await send([{ recordId: foreignId, externalId: 'other-club-widget', payload: { code: 'OT-001', name: 'Theirs', organisation: byId(other) } }]);
+    const theirs = await waitFor('the other club widget', () => results.find((r) => r.recordId === foreignId && r.outcome === 'CREATED'), 20_000);
+    // A record through a key scoped to the club names that widget (by the source's link) as its parent.
+    const topicImports = names.imports('widget');
+    const encode = await serde.encoderFor<unknown>(topicImports, WIDGET_CONTRACTS.importRecord);
+    const mine = randomUUID();
+    await producer.send([
+      {
+        topic: topicImports,
+        key: 'widgets',
+        value: encode({
+          recordId: mine,
+          batchId: randomUUID(),
+          source: { system: 'shop', connectorId: null },
+          externalId: 'mine',
+          op: 'UPSERT',
+          receivedAt: new Date(),
+          payload: { ...blank, code: 'MI-001', name: 'Mine', organisation: byId(club), parent: link('shop', 'other-club-widget') },
+        }),
+        headers: { 'stafett.scope': club },
+      },
+    ]);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const result = results.find((r) => r.recordId === mine);
+    // Outside the subtree is as good as absent: the reference must not resolve to the other club's widget.
+    expect(result === undefined || result.outcome !== 'CREATED').toBe(true);
+    expect(theirs.entityId).toBeTruthy();
+  });
 });
