@@ -78,6 +78,7 @@ export function referenceTablesSql(schema: string): string[] {
       natural_key text,
       type text,
       organisation_ids uuid[] NOT NULL DEFAULT '{}',
+      removed boolean NOT NULL DEFAULT false,
       PRIMARY KEY (entity, id)
     )`,
     `CREATE INDEX ix_known_entity_natural_key ON ${s}.known_entity (entity, natural_key) WHERE natural_key IS NOT NULL`,
@@ -97,6 +98,7 @@ export function referenceTablesSql(schema: string): string[] {
     `CREATE INDEX ix_organisation_edge_child ON ${s}.organisation_edge (child_id)`,
     `CREATE TABLE ${s}.parked_record (
       record_id uuid PRIMARY KEY,
+      seq bigint GENERATED ALWAYS AS IDENTITY,
       system text NOT NULL,
       external_id text NOT NULL,
       record bytea NOT NULL,

@@ -67,7 +67,7 @@ export class ParkingLot {
     const ids = items.map((i) => i.recordId);
     await tx.query(
       `INSERT INTO ${this.records} AS p (record_id, system, external_id, record, scope, parked_at, deadline, next_attempt)
-       SELECT u.id, u.system, u.external_id, u.record, u.scope, $6, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::uuid[]) AS u(id, system, external_id, record, scope)
+       SELECT u.id, u.system, u.external_id, u.record, u.scope, $6, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::uuid[]) WITH ORDINALITY AS u(id, system, external_id, record, scope, n) ORDER BY u.n
        ON CONFLICT (record_id) DO UPDATE SET attempts = p.attempts + 1, next_attempt = LEAST(p.deadline, now() + make_interval(secs => LEAST(60, power(2, p.attempts))))`,
       [
         ids,
@@ -118,11 +118,13 @@ export class ParkingLot {
 
   /** Records due for a retry (oldest first), row-locked; others' locked rows are skipped. */
   async due(tx: SqlExecutor, limit: number): Promise<ParkedRecord[]> {
-    const found = await rows<{ record_id: string; system: string; external_id: string; record: Buffer; scope: string | null; deadline: Date; attempts: number }>(
+    const found = await rows<{ record_id: string; seq: string; system: string; external_id: string; record: Buffer; scope: string | null; deadline: Date; attempts: number }>(
       tx,
-      `SELECT record_id, system, external_id, record, scope, deadline, attempts FROM ${this.records} WHERE next_attempt <= now() ORDER BY parked_at, record_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT record_id, seq, system, external_id, record, scope, deadline, attempts FROM ${this.records} WHERE next_attempt <= now() ORDER BY next_attempt LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
+    // Applied in the order they were parked: a source id's records keep their order within a round.
+    found.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     return found.map((r) => ({ recordId: r.record_id, system: r.system, externalId: r.external_id, record: r.record, scope: r.scope, deadline: r.deadline, attempts: r.attempts }));
   }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { contractType, entityContracts, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
-import { provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import type avro from 'avsc';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import type { EntityState, ProjectedEntity } from '../domain/entity-rules.port';
@@ -90,6 +90,8 @@ export class EntityProjectionConsumer {
         const state = m.value === null ? null : await this.serde.decode<Record<string, unknown>>(m.value, reader.type);
         records.push({ id, version, state, offset: m.offset });
       } catch (error) {
+        // The registry away: the whole batch is retried (never to the DLQ, which would lose the state).
+        if (isTransient(error)) throw error;
         failed.push({ message: m, error });
       }
     }

@@ -52,19 +52,25 @@ export class ReferenceProjection {
     const ids = [...latest.keys()].filter(isUuid);
     if (ids.length === 0) return { upserted: [], removed: [], keys: [] };
     const current = new Map(
-      (await rows<{ id: string; version: string }>(tx, `SELECT id, version FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, ids])).map((r) => [
-        r.id,
-        Number(r.version),
-      ]),
+      (
+        await rows<{ id: string; version: string; removed: boolean }>(tx, `SELECT id, version, removed FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [
+          entity,
+          ids,
+        ])
+      ).map((r) => [r.id, { version: Number(r.version), removed: r.removed }]),
     );
     const upserts: { id: string; version: number; facts: ReturnType<typeof projectionFacts> }[] = [];
     const removed: string[] = [];
+    // A tombstone is kept as a removed row with its version: an older state coming again (the relay
+    // is at-least-once) must not bring the entity back.
+    const tombstones: { id: string; version: number }[] = [];
     for (const id of ids) {
       const r = latest.get(id)!;
       const kept = current.get(id);
-      if (kept !== undefined && r.version <= kept) continue;
+      if (kept !== undefined && r.version <= kept.version) continue;
       if (r.state === null) {
-        if (kept !== undefined) removed.push(id);
+        tombstones.push({ id, version: r.version });
+        if (kept !== undefined && !kept.removed) removed.push(id);
       } else upserts.push({ id, version: r.version, facts: projectionFacts(entity, r.state) });
     }
     const touched = [...upserts.map((u) => u.id), ...removed];
@@ -72,13 +78,19 @@ export class ReferenceProjection {
       await tx.query(`DELETE FROM ${this.links} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, touched]);
       if (entity === 'organisation') await tx.query(`DELETE FROM ${this.edges} WHERE child_id = ANY($1::uuid[])`, [touched]);
     }
-    if (removed.length > 0) await tx.query(`DELETE FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [entity, removed]);
+    if (tombstones.length > 0) {
+      await tx.query(
+        `INSERT INTO ${this.known} AS k (entity, id, version, removed) SELECT $1, * , true FROM unnest($2::uuid[], $3::bigint[])
+         ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, removed = true, natural_key = NULL, type = NULL, organisation_ids = '{}'`,
+        [entity, tombstones.map((t) => t.id), tombstones.map((t) => String(t.version))],
+      );
+    }
     const keys: string[] = [];
     if (upserts.length > 0) {
       await tx.query(
         `INSERT INTO ${this.known} (entity, id, version, natural_key, type, organisation_ids)
          SELECT $1, u.id, u.version, u.natural_key, u.type, u.orgs::uuid[] FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(id, version, natural_key, type, orgs)
-         ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, natural_key = EXCLUDED.natural_key, type = EXCLUDED.type, organisation_ids = EXCLUDED.organisation_ids`,
+         ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, natural_key = EXCLUDED.natural_key, type = EXCLUDED.type, organisation_ids = EXCLUDED.organisation_ids, removed = false`,
         [
           entity,
           upserts.map((u) => u.id),
@@ -130,7 +142,7 @@ export class ReferenceProjection {
     const columns = `k.entity, k.id, k.version, k.type, k.organisation_ids`;
     if (byId.size > 0) {
       const list = [...byId.values()];
-      const got = await rows<KnownRow>(tx, `SELECT ${columns} FROM ${this.known} k WHERE (k.entity, k.id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`, [
+      const got = await rows<KnownRow>(tx, `SELECT ${columns} FROM ${this.known} k WHERE (k.entity, k.id) IN (SELECT * FROM unnest($1::text[], $2::uuid[])) AND NOT k.removed`, [
         list.map((r) => r.entity),
         list.map((r) => r.id),
       ]);
@@ -141,10 +153,13 @@ export class ReferenceProjection {
       const got = await rows<KnownRow & { system: string; external_id: string }>(
         tx,
         `SELECT ${columns}, l.system, l.external_id FROM ${this.links} l JOIN ${this.known} k ON k.entity = l.entity AND k.id = l.id
-         WHERE (l.entity, l.system, l.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+         WHERE (l.entity, l.system, l.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[])) AND NOT k.removed`,
         [list.map((r) => r.entity), list.map((r) => r.system), list.map((r) => r.externalId)],
       );
-      for (const r of got) found.set(linkRefKey(r.entity, r.system, r.external_id), known(r));
+      for (const r of got) {
+        found.set(linkRefKey(r.entity, r.system, r.external_id), known(r));
+        found.set(idKey(r.entity, r.id), known(r));
+      }
     }
     if (byKey.size > 0) {
       const list = [...byKey.entries()];
@@ -157,6 +172,7 @@ export class ReferenceProjection {
       for (const r of got) {
         const key = keyOf.get(`${r.entity}\u0000${r.natural_key}`);
         if (key) found.set(key, known(r));
+        found.set(idKey(r.entity, r.id), known(r));
       }
     }
     return found;

@@ -11,7 +11,7 @@ import type { EntityEncoders } from './entity-encoders';
 import type { ParkingLot, ParkRequest } from '../references/parking-lot';
 import type { ReferenceProjection } from '../references/reference-projection';
 import type { OrganisationTree } from '../references/organisation-tree';
-import { foreignNaturalKeyOf, idKey, linkRefKey, naturalRefKey, referenceKey } from '../references/reference-keys';
+import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, naturalRefKey, referenceKey } from '../references/reference-keys';
 
 /** What the parking of records with unknown references needs. */
 export interface ReferenceSupport {
@@ -110,6 +110,20 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
           [...(options.woken ?? [])],
         )
       : new Set<string>();
+    // Scoped records resolve only what their key may see: the same-kind entities they reference are
+    // loaded (without locks) so their organisations can be checked.
+    const refStates =
+      subtrees.size > 0
+        ? await this.store.load(
+            tx,
+            refs.flatMap((r) => {
+              const key = r.system || r.externalId || r.id ? undefined : rules.naturalKeyOfReference(r);
+              const id = r.id ?? (r.system && r.externalId ? links.get(linkKey(r.system, r.externalId)) : key ? byKey.get(key) : undefined);
+              return id && isUuid(id) && !states.has(id) ? [id] : [];
+            }),
+            false,
+          )
+        : new Map<string, Stored<S>>();
     const toPark: ParkRequest[] = [];
     const loadedLinks = new Map([...states].map(([id, s]) => [id, s.state.externalIds]));
 
@@ -122,6 +136,8 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       known,
       (r) => rules.naturalKeyOfReference(r),
       (s) => rules.naturalKeyOfState(s),
+      (s) => rules.organisationsOf(s),
+      refStates,
     );
     const outbox = new OutboxBatch();
     const outcomes: EntityOutcome<S>[] = [];
@@ -135,6 +151,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         continue;
       }
       batch.misses.length = 0;
+      batch.subtree = command.scope ? subtrees.get(command.scope) : undefined;
       const applied = this.applyOne(command, batch, context, command.scope ? subtrees.get(command.scope) : undefined);
       if (link && !final && applied.outcome.outcome === 'REJECTED' && batch.misses.length > 0 && applied.outcome.reasons.every((r) => r.code === ReasonCode.UNKNOWN_REFERENCE)) {
         toPark.push(this.parkRequest(command, [...batch.misses], now));
@@ -436,18 +453,43 @@ class BatchView<S extends EntityState> {
     private readonly known: ReadonlyMap<string, KnownEntity>,
     private readonly keyOfRef: (ref: Reference) => string | undefined,
     private readonly keyOf: (state: S) => string | null,
+    private readonly organisationsOf: (state: S) => readonly string[],
+    private readonly refStates: ReadonlyMap<string, Stored<S>>,
   ) {}
+
+  /** The subtree of the current command's key (undefined: global). */
+  subtree: ReadonlySet<string> | undefined;
+
+  /** Whether the current command's key may see a same-kind entity (outside its subtree it is as good as absent). */
+  private visible(id: string): boolean {
+    // An organisation in the subtree is visible itself (ids of other kinds never match an organisation's).
+    if (!this.subtree || this.subtree.has(id)) return true;
+    const state = this.states.get(id)?.state ?? this.refStates.get(id)?.state;
+    return state !== undefined && this.organisationsOf(state).some((o) => this.subtree!.has(o));
+  }
+
+  /**
+   * Whether the current command's key may see a foreign person, group or activity (one of its
+   * organisations in the subtree). Organisations are not filtered here: where the entity is placed
+   * is checked on the result (OUT_OF_SCOPE).
+   */
+  private visibleForeign(found: KnownEntity): boolean {
+    if (!this.subtree || found.entity === 'organisation') return true;
+    return found.organisationIds.some((o) => this.subtree!.has(o));
+  }
 
   /** What the rules resolve references with (one object per batch). */
   readonly resolver: ReferenceResolver<S> = {
     same: (ref) => {
-      const id = this.resolve(ref);
+      const resolved = this.resolve(ref);
+      const id = resolved && this.visible(resolved) ? resolved : undefined;
       if (!id) this.miss(referenceKey(this.entity, ref, this.keyOfRef));
       return id;
     },
     foreign: (entity, ref) => {
       const key = referenceKey(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
-      const found = key ? this.known.get(key) : undefined;
+      const hit = key ? this.known.get(key) : undefined;
+      const found = hit && this.visibleForeign(hit) ? hit : undefined;
       if (!found) this.miss(key);
       return found?.id;
     },

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { Logger } from '@nestjs/common';
 import type { ImportOp, ImportSource, TopicNames } from '@stafett/contracts';
 import type { AvroSerde } from '@stafett/kafka';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
@@ -69,6 +70,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
   private useCase: Promise<ApplyEntityCommands<S, P, Patch, C>> | undefined;
   private readonly offsets: ConsumerOffsets;
   private readonly store: EntityStore<S>;
+  private readonly log = new Logger('entity-writer');
   readonly parking: ParkingLot;
   readonly projection: ReferenceProjection;
   readonly tree: OrganisationTree;
@@ -153,10 +155,27 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     const useCase = await this.ready();
     const reader = this.rules.contracts.importRecord;
     return inTransaction(this.pool, async (tx) => {
-      const due = await this.parking.due(tx, limit);
-      if (due.length === 0) return { retried: 0, outcomes: [] };
+      const found = await this.parking.due(tx, limit);
+      if (found.length === 0) return { retried: 0, outcomes: [] };
       const now = new Date();
-      const commands = due.map((d) => importCommand(reader.fromBuffer(d.record) as ImportRecordOf<P>, d.scope));
+      // A record that no longer decodes (parked by a version with another ImportRecord schema) must
+      // not hold back every other parked record: it leaves the lot (logged; see the review report).
+      const unreadable: string[] = [];
+      const due: typeof found = [];
+      const commands: EntityCommand<P>[] = [];
+      for (const d of found) {
+        try {
+          commands.push(importCommand(reader.fromBuffer(d.record) as ImportRecordOf<P>, d.scope));
+          due.push(d);
+        } catch {
+          unreadable.push(d.recordId);
+        }
+      }
+      if (unreadable.length > 0) {
+        this.log.error({ recordIds: unreadable }, 'parked import records that no longer decode left the lot without a result');
+        await this.parking.release(tx, unreadable);
+      }
+      if (due.length === 0) return { retried: found.length, outcomes: [] };
       const options: ExecuteOptions = {
         woken: new Set(due.map((d) => d.recordId)),
         final: new Set(due.filter((d) => d.deadline.getTime() <= now.getTime()).map((d) => d.recordId)),
@@ -166,7 +185,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
         tx,
         outcomes.filter((o) => o.outcome !== 'PARKED').map((o) => o.recordId),
       );
-      return { retried: due.length, outcomes };
+      return { retried: found.length, outcomes };
     });
   }
 
