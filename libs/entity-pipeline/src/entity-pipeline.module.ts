@@ -12,7 +12,7 @@ import { EntityProjectionConsumer } from './references/projection.consumer';
 import { EntityImportConsumer, type ImportConsumerOptions } from './import/entity-import.consumer';
 import { PipelineMetrics } from './metrics/pipeline-metrics';
 import { EntityOutboxRelay } from './relay/entity-outbox.relay';
-import { EntityWriter } from './write/entity-writer';
+import { EntityWriter, referenceKeySecret } from './write/entity-writer';
 
 /** The writer of an entity, for `@Inject(entityWriterToken('person'))`. */
 export const entityWriterToken = (entity: string): string => `stafett.pipeline.${entity}.writer`;
@@ -99,9 +99,7 @@ export class EntityPipelineModule {
               serde,
               new TopicNames(definition.topicPrefix ?? config.topicPrefix),
               poolOf(dataSource),
-              {
-                referenceWaitMs: config.referenceWaitMs,
-              },
+              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config) },
             );
           },
         },

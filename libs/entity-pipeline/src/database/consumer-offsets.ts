@@ -24,7 +24,10 @@ export class ConsumerOffsets {
     let found = await rows<{ topic: string; partition: number; next_offset: string }>(tx, select, [topics, numbers]);
     if (found.length < partitions.length) {
       // First batch of a partition: create its row, then lock it (a concurrent first batch waits here).
-      await tx.query(`INSERT INTO ${this.table} (topic, partition, next_offset) SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) ORDER BY t, p ON CONFLICT DO NOTHING`, [topics, numbers]);
+      await tx.query(
+        `INSERT INTO ${this.table} (topic, partition, next_offset) SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) ORDER BY t, p ON CONFLICT DO NOTHING`,
+        [topics, numbers],
+      );
       found = await rows<{ topic: string; partition: number; next_offset: string }>(tx, select, [topics, numbers]);
     }
     return new Map(found.map((r) => [partitionKey(r.topic, r.partition), BigInt(r.next_offset)]));

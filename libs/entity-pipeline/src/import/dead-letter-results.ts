@@ -42,7 +42,13 @@ export class DeadLetterResults {
       outcome: 'REJECTED',
       entityId: null,
       version: null,
-      reasons: [{ code: ReasonCode.DEAD_LETTERED, field: null, message: 'The record could not be applied and was sent to the dead-letter topic; correct it at the source and send it again.' }],
+      reasons: [
+        {
+          code: ReasonCode.DEAD_LETTERED,
+          field: null,
+          message: 'The record could not be applied and was sent to the dead-letter topic; correct it at the source and send it again.',
+        },
+      ],
     };
     await producer.send([{ topic, key: record.recordId, value: encode(result) }]);
   }

@@ -11,6 +11,8 @@ export interface ParkedRecord {
   /** The organisation scope of the key it came with (null: global). */
   readonly scope: string | null;
   readonly deadline: Date;
+  /** Its wait is over (by the database's clock): an unknown reference now rejects it. */
+  readonly final: boolean;
   readonly attempts: number;
 }
 
@@ -61,24 +63,15 @@ export class ParkingLot {
     return new Set(found.map((r) => `${r.system}\u0000${r.external_id}`));
   }
 
-  /** Parks records (a record parked before keeps its deadline and counts one more attempt). */
-  async park(tx: SqlExecutor, items: readonly ParkRequest[], now: Date, waitMs: number): Promise<void> {
+  /** Parks records (a record parked before keeps its deadline and counts one more attempt); times by the database's clock. */
+  async park(tx: SqlExecutor, items: readonly ParkRequest[], waitMs: number): Promise<void> {
     if (items.length === 0) return;
     const ids = items.map((i) => i.recordId);
     await tx.query(
       `INSERT INTO ${this.records} AS p (record_id, system, external_id, record, scope, parked_at, deadline, next_attempt)
-       SELECT u.id, u.system, u.external_id, u.record, u.scope, $6, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::uuid[]) WITH ORDINALITY AS u(id, system, external_id, record, scope, n) ORDER BY u.n
+       SELECT u.id, u.system, u.external_id, u.record, u.scope, now(), now() + $6 * interval '1 millisecond', now() + $7 * interval '1 millisecond' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::uuid[]) WITH ORDINALITY AS u(id, system, external_id, record, scope, n) ORDER BY u.n
        ON CONFLICT (record_id) DO UPDATE SET attempts = p.attempts + 1, next_attempt = LEAST(p.deadline, now() + make_interval(secs => LEAST(60, power(2, p.attempts))))`,
-      [
-        ids,
-        items.map((i) => i.system),
-        items.map((i) => i.externalId),
-        items.map((i) => i.record),
-        items.map((i) => i.scope),
-        now,
-        new Date(now.getTime() + waitMs),
-        new Date(now.getTime() + retryDelayMs(1)),
-      ],
+      [ids, items.map((i) => i.system), items.map((i) => i.externalId), items.map((i) => i.record), items.map((i) => i.scope), waitMs, retryDelayMs(1)],
     );
     await tx.query(`DELETE FROM ${this.refs} WHERE record_id = ANY($1::uuid[])`, [ids]);
     const refs = items.flatMap((i) => i.refKeys.map((k) => ({ id: i.recordId, key: k })));
@@ -105,12 +98,18 @@ export class ParkingLot {
     }
   }
 
-  /** Retries at once the records waiting for one of `keys` (entities that just appeared); returns how many. */
+  /**
+   * Retries at once the records waiting for one of `keys` (entities that just appeared); returns how
+   * many. Rows a retry round holds are skipped (it is retrying them now), so the write path never
+   * waits on the retrier's locks in the opposite order.
+   */
   async wake(tx: SqlExecutor, keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
     const woken = await rows<{ record_id: string }>(
       tx,
-      `UPDATE ${this.records} SET next_attempt = now() WHERE record_id IN (SELECT record_id FROM ${this.refs} WHERE ref_key = ANY($1::text[])) AND next_attempt > now() RETURNING record_id`,
+      `UPDATE ${this.records} SET next_attempt = now() WHERE record_id IN (
+         SELECT p.record_id FROM ${this.records} p JOIN ${this.refs} r ON r.record_id = p.record_id WHERE r.ref_key = ANY($1::text[]) AND p.next_attempt > now() FOR UPDATE OF p SKIP LOCKED
+       ) RETURNING record_id`,
       [keys],
     );
     return woken.length;
@@ -118,14 +117,33 @@ export class ParkingLot {
 
   /** Records due for a retry (oldest first), row-locked; others' locked rows are skipped. */
   async due(tx: SqlExecutor, limit: number): Promise<ParkedRecord[]> {
-    const found = await rows<{ record_id: string; seq: string; system: string; external_id: string; record: Buffer; scope: string | null; deadline: Date; attempts: number }>(
+    const found = await rows<{
+      record_id: string;
+      seq: string;
+      system: string;
+      external_id: string;
+      record: Buffer;
+      scope: string | null;
+      deadline: Date;
+      final: boolean;
+      attempts: number;
+    }>(
       tx,
-      `SELECT record_id, seq, system, external_id, record, scope, deadline, attempts FROM ${this.records} WHERE next_attempt <= now() ORDER BY next_attempt LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT record_id, seq, system, external_id, record, scope, deadline, deadline <= now() AS final, attempts FROM ${this.records} WHERE next_attempt <= now() ORDER BY next_attempt LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     // Applied in the order they were parked: a source id's records keep their order within a round.
     found.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
-    return found.map((r) => ({ recordId: r.record_id, system: r.system, externalId: r.external_id, record: r.record, scope: r.scope, deadline: r.deadline, attempts: r.attempts }));
+    return found.map((r) => ({
+      recordId: r.record_id,
+      system: r.system,
+      externalId: r.external_id,
+      record: r.record,
+      scope: r.scope,
+      deadline: r.deadline,
+      final: r.final,
+      attempts: r.attempts,
+    }));
   }
 
   /** How many records are parked (a gauge). */

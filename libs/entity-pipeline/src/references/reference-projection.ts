@@ -2,7 +2,7 @@ import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
 import { rows } from '../database/sql';
 import type { ForeignReference, KnownEntity, ProjectedEntity } from '../domain/entity-rules.port';
 import { projectionFacts } from './projection-facts';
-import { foreignNaturalKeyOf, hashNaturalKey, idKey, isUuid, linkRefKey, naturalRefKey, referenceKey } from './reference-keys';
+import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, type ReferenceKeys } from './reference-keys';
 
 /** One record of a foreign entity's state topic: its state, or null for a tombstone. */
 export interface ProjectedState {
@@ -31,7 +31,10 @@ export class ReferenceProjection {
   private readonly links: string;
   private readonly edges: string;
 
-  constructor(schema: string) {
+  constructor(
+    schema: string,
+    readonly keys: ReferenceKeys,
+  ) {
     const s = quoteIdent(schema);
     this.known = `${s}.known_entity`;
     this.links = `${s}.known_link`;
@@ -95,7 +98,7 @@ export class ReferenceProjection {
           entity,
           upserts.map((u) => u.id),
           upserts.map((u) => String(u.version)),
-          upserts.map((u) => (u.facts.naturalKey === null ? null : hashNaturalKey(u.facts.naturalKey))),
+          upserts.map((u) => (u.facts.naturalKey === null ? null : this.keys.hash(u.facts.naturalKey))),
           upserts.map((u) => u.facts.type),
           upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
         ],
@@ -120,7 +123,7 @@ export class ReferenceProjection {
       for (const u of upserts) {
         keys.push(idKey(entity, u.id));
         for (const e of u.facts.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
-        if (u.facts.naturalKey !== null) keys.push(naturalRefKey(entity, u.facts.naturalKey));
+        if (u.facts.naturalKey !== null) keys.push(this.keys.natural(entity, u.facts.naturalKey));
       }
     }
     return { upserted: upserts.map((u) => u.id), removed, keys };
@@ -132,11 +135,11 @@ export class ReferenceProjection {
     const byLink = new Map<string, { entity: string; system: string; externalId: string }>();
     const byKey = new Map<string, { entity: string; hash: string }>();
     for (const { entity, ref } of refs) {
-      const key = referenceKey(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
+      const key = this.keys.of(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
       if (!key) continue;
       if (ref.id) byId.set(key, { entity, id: ref.id.toLowerCase() });
       else if (ref.system && ref.externalId) byLink.set(key, { entity, system: ref.system, externalId: ref.externalId });
-      else byKey.set(key, { entity, hash: hashNaturalKey(foreignNaturalKeyOf(entity, ref)!) });
+      else byKey.set(key, { entity, hash: this.keys.hash(foreignNaturalKeyOf(entity, ref)!) });
     }
     const found = new Map<string, KnownEntity>();
     const columns = `k.entity, k.id, k.version, k.type, k.organisation_ids`;

@@ -11,7 +11,7 @@ import type { EntityEncoders } from './entity-encoders';
 import type { ParkingLot, ParkRequest } from '../references/parking-lot';
 import type { ReferenceProjection } from '../references/reference-projection';
 import type { OrganisationTree } from '../references/organisation-tree';
-import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, naturalRefKey, referenceKey } from '../references/reference-keys';
+import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, type ReferenceKeys } from '../references/reference-keys';
 
 /** What the parking of records with unknown references needs. */
 export interface ReferenceSupport {
@@ -102,14 +102,16 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     for (const c of commands) if (c.scope && !subtrees.has(c.scope)) subtrees.set(c.scope, new Set(await tree.subtree(c.scope, tx)));
     // Import records of a source id with a parked record wait behind it (a source's records apply in order).
     const imports = commands.filter((c) => c.externalId !== null);
-    const anyParked = imports.length > 0 && (await parking.any(tx));
-    const blocked = anyParked
-      ? await parking.parkedLinks(
-          tx,
-          imports.map((c) => ({ system: c.source.system, externalId: c.externalId! })),
-          [...(options.woken ?? [])],
-        )
-      : new Set<string>();
+    // Asked for REST writes too: a create by REST wakes the records waiting for it.
+    const anyParked = await parking.any(tx);
+    const blocked =
+      anyParked && imports.length > 0
+        ? await parking.parkedLinks(
+            tx,
+            imports.map((c) => ({ system: c.source.system, externalId: c.externalId! })),
+            [...(options.woken ?? [])],
+          )
+        : new Set<string>();
     // Scoped records resolve only what their key may see: the same-kind entities they reference are
     // loaded (without locks) so their organisations can be checked.
     const refStates =
@@ -138,6 +140,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       (s) => rules.naturalKeyOfState(s),
       (s) => rules.organisationsOf(s),
       refStates,
+      this.references.projection.keys,
     );
     const outbox = new OutboxBatch();
     const outcomes: EntityOutcome<S>[] = [];
@@ -186,7 +189,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     );
     await rules.finish?.(tx, context);
     await appendToOutbox(tx, rules.schema, outbox);
-    await parking.park(tx, toPark, now, this.references.waitMs);
+    await parking.park(tx, toPark, this.references.waitMs);
     if ((anyParked || toPark.length > 0) && wakeKeys.length > 0 && (await parking.wake(tx, wakeKeys)) > 0) this.references.onWoken?.();
     return outcomes;
   }
@@ -205,7 +208,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     const keys = [idKey(entity, state.id)];
     for (const e of state.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
     const natural = this.rules.naturalKeyOfState(state);
-    if (natural) keys.push(naturalRefKey(entity, natural));
+    if (natural) keys.push(this.references.projection.keys.natural(entity, natural));
     return keys;
   }
 
@@ -455,6 +458,7 @@ class BatchView<S extends EntityState> {
     private readonly keyOf: (state: S) => string | null,
     private readonly organisationsOf: (state: S) => readonly string[],
     private readonly refStates: ReadonlyMap<string, Stored<S>>,
+    private readonly refKeys: ReferenceKeys,
   ) {}
 
   /** The subtree of the current command's key (undefined: global). */
@@ -483,11 +487,11 @@ class BatchView<S extends EntityState> {
     same: (ref) => {
       const resolved = this.resolve(ref);
       const id = resolved && this.visible(resolved) ? resolved : undefined;
-      if (!id) this.miss(referenceKey(this.entity, ref, this.keyOfRef));
+      if (!id) this.miss(this.refKeys.of(this.entity, ref, this.keyOfRef));
       return id;
     },
     foreign: (entity, ref) => {
-      const key = referenceKey(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
+      const key = this.refKeys.of(entity, ref, (r) => foreignNaturalKeyOf(entity, r));
       const hit = key ? this.known.get(key) : undefined;
       const found = hit && this.visibleForeign(hit) ? hit : undefined;
       if (!found) this.miss(key);

@@ -8,7 +8,10 @@ import { inTransaction } from '@stafett/persistence';
 import type { EntityCommand, EntityOutcome } from '../domain/entity-command';
 import type { EntityRepository, EntityRules, EntityState } from '../domain/entity-rules.port';
 import { ApplyEntityCommands, type ExecuteOptions } from './apply-entity-commands.usecase';
+import { createHmac } from 'node:crypto';
+import type { StafettConfig } from '@stafett/config';
 import { ParkingLot } from '../references/parking-lot';
+import { ReferenceKeys } from '../references/reference-keys';
 import { ReferenceProjection, type ProjectedState } from '../references/reference-projection';
 import { OrganisationTree } from '../references/organisation-tree';
 import type { ProjectedEntity } from '../domain/entity-rules.port';
@@ -54,6 +57,23 @@ export function importCommand<P>(r: ImportRecordOf<P>, scope?: string | null): E
 export interface WriterOptions {
   /** How long a record waits for a missing reference (STAFETT_REFERENCE_WAIT_MS). */
   readonly referenceWaitMs: number;
+  /** The secret of the keyed hashes of natural keys in the projection and the parking lot (`referenceKeySecret`). */
+  readonly referenceKeySecret: Buffer;
+}
+
+/**
+ * The secret under which a service hashes natural keys (personnummer) of its projection and parking
+ * lot: derived from STAFETT_PROTECTED_IDENTITY_KEY (a secret outside the database), or in
+ * development from DATABASE_URL without its password, as the protected-identity key is.
+ */
+export function referenceKeySecret(config: Pick<StafettConfig, 'protectedIdentityKey' | 'databaseUrl'>): Buffer {
+  let base = config.protectedIdentityKey;
+  if (base === undefined) {
+    const url = new URL(config.databaseUrl);
+    url.password = '';
+    base = `stafett development reference key ${url.toString()}`;
+  }
+  return createHmac('sha256', base).update('stafett.reference-keys').digest();
 }
 
 /** What a retry of the parking lot did. */
@@ -83,12 +103,12 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     private readonly serde: AvroSerde,
     readonly topics: TopicNames,
     private readonly pool: Pool,
-    private readonly options: WriterOptions = { referenceWaitMs: 900_000 },
+    private readonly options: WriterOptions,
   ) {
     this.offsets = new ConsumerOffsets(rules.schema);
     this.store = new EntityStore(repository, rules.schema);
     this.parking = new ParkingLot(rules.schema);
-    this.projection = new ReferenceProjection(rules.schema);
+    this.projection = new ReferenceProjection(rules.schema, new ReferenceKeys(options.referenceKeySecret));
     this.tree = new OrganisationTree(rules.schema, pool);
   }
 
@@ -178,7 +198,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
       if (due.length === 0) return { retried: found.length, outcomes: [] };
       const options: ExecuteOptions = {
         woken: new Set(due.map((d) => d.recordId)),
-        final: new Set(due.filter((d) => d.deadline.getTime() <= now.getTime()).map((d) => d.recordId)),
+        final: new Set(due.filter((d) => d.final).map((d) => d.recordId)),
       };
       const outcomes = await useCase.execute(tx, commands, now, options);
       await this.parking.release(
