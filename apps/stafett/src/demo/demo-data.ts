@@ -178,7 +178,7 @@ export function demoData(today = new Date()): DemoData {
       ] as const) {
         groupNo++;
         const leaders = [person(home.key, 1975 + Math.floor(rnd() * 20), true), person(home.key, 1980 + Math.floor(rnd() * 15), true)];
-        const youth = Array.from({ length: 12 + Math.floor(rnd() * 8) }, () => person(home.key, born + Math.floor(rnd() * 2), false));
+        const youth = Array.from({ length: 18 + Math.floor(rnd() * 8) }, () => person(home.key, born + Math.floor(rnd() * 2), false));
         const groupId = `g-${pad(groupNo, 3)}`;
         groups.push({
           entityType: 'group',
