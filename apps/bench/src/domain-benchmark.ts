@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type EntityName } from '@stafett/contracts';
@@ -44,18 +45,21 @@ export class DomainBenchmark {
   private reader: KafkaConsumerPort | undefined;
   private readonly seen = new Set<string>();
   private waiter: { ids: Set<string>; count: number; resolve: () => void } | undefined;
+  private readonly db: Pool;
 
   constructor(
     private readonly repo: string,
     private readonly client: KafkaClientPort,
-    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string },
+    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string; profileDir?: string },
   ) {
     this.names = new TopicNames(env.prefix);
     this.serde = new AvroSerde(new HttpSchemaRegistryClient(`http://bench:${this.adminKey}@127.0.0.1:${env.port}/registry`));
+    this.db = new Pool({ connectionString: env.databaseUrl, max: 1 });
   }
 
   async start(): Promise<void> {
-    this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
+    const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
+    this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
       env: {
         ...process.env,
         DATABASE_URL: this.env.databaseUrl,
@@ -124,10 +128,15 @@ export class DomainBenchmark {
       }),
     );
     runs.push(await this.measure('organisation', clubRecords, 0));
+    // Each run starts once the services that reference the entities before it have them in their
+    // projections: B5 measures imports whose references resolve, not the wait of parked records.
+    await this.projected('person', 'organisation', clubs + districts + 1);
     const persons = Array.from({ length: clubs * 20 }, (_, i) =>
       this.record(`p-${i}`, { ...benchPerson(i, 9), memberships: [{ organisation: link(`club-${i % clubs}`), from: '2025-01-01', to: null }] }),
     );
     runs.push(await this.measure('person', persons, 1));
+    await this.projected('group', 'person', persons.length);
+    await this.projected('group', 'organisation', clubs + districts + 1);
     const groups = Array.from({ length: clubs * 2 }, (_, g) => {
       const club = g % clubs;
       return this.record(`g-${g}`, {
@@ -144,6 +153,9 @@ export class DomainBenchmark {
       });
     });
     runs.push(await this.measure('group', groups, 10));
+    await this.projected('activity', 'person', persons.length);
+    await this.projected('activity', 'group', groups.length);
+    await this.projected('activity', 'organisation', clubs + districts + 1);
     const start = Date.UTC(2026, 0, 12, 17);
     const activities = Array.from({ length: clubs * 10 }, (_, a) => {
       const g = a % (clubs * 2);
@@ -168,7 +180,19 @@ export class DomainBenchmark {
     return runs;
   }
 
+  /** Waits until `service`'s projection holds `count` entities of `entity`. */
+  private async projected(service: string, entity: string, count: number): Promise<void> {
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${service}".known_entity WHERE entity = $1`, [entity]);
+      if (rows[0].n >= count) return;
+      if (Date.now() > deadline) throw new Error(`the ${service} service's projection holds ${rows[0].n} of ${count} ${entity} entities after 10 minutes`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async stop(): Promise<void> {
+    await this.db.end();
     await this.reader?.stop();
     await this.producer?.disconnect();
     if (this.service && this.service.exitCode === null) {

@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       const domainDb = new URL(databaseUrl);
       domainDb.pathname = `${domainDb.pathname}_b5`;
       await ensureDatabase(domainDb.toString());
-      const domains = new DomainBenchmark(repo, client, { databaseUrl: domainDb.toString(), brokers, port: await freePort(), prefix: `bench${stamp}b5.` });
+      const domains = new DomainBenchmark(repo, client, { databaseUrl: domainDb.toString(), brokers, port: await freePort(), prefix: `bench${stamp}b5.`, profileDir: process.argv.includes('--profile') ? path.join(repo, 'bench-results', 'profiles') : undefined });
       try {
         await domains.start();
         // size/20 clubs: size persons, size/10 groups (10 members), size/2 activities (10 participants).
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         results['B5'] = b5;
       } finally {
         await domains.stop();
-        await dropDatabase(domainDb.toString()).catch(() => undefined);
+        if (!process.argv.includes('--keep-db')) await dropDatabase(domainDb.toString()).catch(() => undefined);
       }
     }
   } finally {
