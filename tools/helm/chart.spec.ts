@@ -333,7 +333,8 @@ describe('the migration Job (main.js migrate of the all-in-one)', () => {
   it.each(services)("should create every table of %s before it starts (its migrations are the Job's)", (app) => {
     const dir = path.join(repo, 'apps', app, 'src');
     const modules = readdirSync(dir).filter((f) => f.endsWith('.module.ts'));
-    const own = modules.flatMap((f) => /migrations: \[([^\]]*)\]/.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1].match(/\b[A-Z_]+_MIGRATIONS\b/g) ?? []);
+    // `migrations: [A_MIGRATIONS, …]` (the all-in-one) or `migrations: A_MIGRATIONS` (a domain service on the service host).
+    const own = modules.flatMap((f) => /migrations: (\[[^\]]*\]|[A-Z_]+_MIGRATIONS)/.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1].match(/\b[A-Z_]+_MIGRATIONS\b/g) ?? []);
     expect(own.filter((m) => !platformMigrations.has(m))).toEqual([]);
     if (DOMAIN_SERVICES.some(([name]) => name === app)) expect(own.length).toBeGreaterThan(0);
   });

@@ -18,6 +18,13 @@ function orgnr(): string {
   return `${nine}${luhnCheckDigit(nine)}`;
 }
 
+interface GroupView {
+  members?: { personId: string; role: string }[];
+}
+interface ActivityView {
+  participants: { personId: string }[];
+}
+
 interface Result {
   externalId: string;
   outcome: string;
@@ -157,7 +164,8 @@ describe('the four services in one process', () => {
         reasons: [expect.objectContaining({ code: 'UNKNOWN_REFERENCE', field: 'participants[0].person' })],
       });
       const activity = await admin(http().get(`/v1/activities/${ids['act-early']}`)).expect(200);
-      expect(activity.body.participants.map((p: { personId: string }) => p.personId).sort()).toEqual([ids['p-leader'], ids['p-1']].sort());
+      const participants = (activity.body as ActivityView).participants.map((p) => p.personId);
+      expect(participants.sort()).toEqual([ids['p-leader'], ids['p-1']].sort());
     },
     WAIT_MS + 120_000,
   );
@@ -189,13 +197,13 @@ describe('the four services in one process', () => {
 
     await admin(http().post(`/v1/persons/${ids['p-1']}/erase`)).expect(204);
     const group = await waitFor('the group without the erased member', async () => {
-      const got = await admin(http().get(`/v1/groups/${ids['grp-a']}`));
-      return got.body.members?.length === 1 ? got.body : undefined;
+      const got = (await admin(http().get(`/v1/groups/${ids['grp-a']}`))).body as GroupView;
+      return got.members?.length === 1 ? got : undefined;
     });
     expect(group.members).toEqual([expect.objectContaining({ personId: ids['p-leader'], role: 'LEADER' })]);
     const activity = await waitFor('the activity without the erased participant', async () => {
-      const got = await admin(http().get(`/v1/activities/${ids['act-early']}`));
-      return got.body.participants?.length === 1 ? got.body : undefined;
+      const got = (await admin(http().get(`/v1/activities/${ids['act-early']}`))).body as ActivityView;
+      return got.participants?.length === 1 ? got : undefined;
     });
     expect(activity.participants).toEqual([expect.objectContaining({ personId: ids['p-leader'] })]);
   });
@@ -242,7 +250,7 @@ describe('the four services in one process', () => {
       const del = await scoped(http().delete(`/v1/${resource}/${id}`)).set('if-match', '"1"');
       expect([resource, del.status]).toEqual([resource, 404]);
       const list = await scoped(http().get(`/v1/${resource}`)).expect(200);
-      expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+      expect((list.body as { items: { id: string }[] }).items.map((i) => i.id)).not.toContain(id);
     }
     // Imports through the key are confined to its club.
     const confined = await importAll([{ entityType: 'group', externalId: 'grp-b', payload: { name: 'Övertagen' } }], key);

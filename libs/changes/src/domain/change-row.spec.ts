@@ -89,7 +89,7 @@ describe(organisationIdsOf.name, () => {
 
 describe(organisationEdgesOf.name, () => {
   it('should give parent → organisation and federation → organisation edges', () => {
-    expect(organisationEdgesOf({ ...club, federations: [{ organisationId: FEDERATION }] } as Organisation)).toEqual([
+    expect(organisationEdgesOf({ ...club, federations: [{ organisationId: FEDERATION }] })).toEqual([
       { parentId: DISTRICT, childId: CLUB },
       { parentId: FEDERATION, childId: CLUB },
     ]);
