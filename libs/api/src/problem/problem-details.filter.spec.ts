@@ -29,6 +29,16 @@ describe(ProblemDetailsFilter.name, () => {
     expect(JSON.parse(written.body)).toEqual({ type: 'urn:stafett:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'No key.', instance: '/v1/persons' });
   });
 
+  it('should mask a personnummer sent where an id belongs in the instance, and leave uuids whose digits look like one', () => {
+    const masked = host('/v1/groups/199001011234');
+    sut.catch(Problems.notFound('No group with this id.'), masked.argumentsHost);
+    expect(JSON.parse(masked.written.body)).toMatchObject({ status: 404, instance: '/v1/groups/[personnummer]' });
+    const uuid = '19900101-1234-4abc-8def-199001011234';
+    const kept = host(`/v1/groups/${uuid}`);
+    sut.catch(Problems.notFound('No group with this id.'), kept.argumentsHost);
+    expect(JSON.parse(kept.written.body)).toMatchObject({ instance: `/v1/groups/${uuid}` });
+  });
+
   it("should turn the stock ValidationPipe's 400 into a 422 naming the fields", () => {
     const problem = sut.toProblem(new BadRequestException(['records.0.op must be one of UPSERT, DELETE']));
     expect(problem.problem).toMatchObject({ status: 422, errors: [{ field: 'records[0].op' }] });

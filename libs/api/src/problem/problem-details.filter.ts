@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { describeError } from '@stafett/observability';
+import { describeError, redactPersonnummer } from '@stafett/observability';
 import { PROBLEM_CONTENT_TYPE, ProblemException, Problems, ProblemType, type ProblemDetails } from './problem-details';
 import { fieldErrorsOfStockPipe } from './validation-problem';
 
@@ -52,7 +52,12 @@ export class ProblemDetailsFilter extends BaseExceptionFilter {
     const parser = parserError(exception instanceof HttpException ? exception.cause : exception);
     if (parser) {
       if (parser.type === 'entity.parse.failed') return Problems.malformedRequest('The request body is not valid JSON.');
-      return new ProblemException({ type: ProblemType.blank, title: STATUS_CODES[parser.status] ?? 'Error', status: parser.status, detail: `The request body was refused (${parser.type}).` });
+      return new ProblemException({
+        type: ProblemType.blank,
+        title: STATUS_CODES[parser.status] ?? 'Error',
+        status: parser.status,
+        detail: `The request body was refused (${parser.type}).`,
+      });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -76,8 +81,18 @@ function parserError(e: unknown): { type: string; status: number } | undefined {
   return undefined;
 }
 
-/** The path of a request URL: the query may hold a personnummer or a name, and the problem needs neither. */
+/**
+ * The path of a request URL: the query may hold a personnummer or a name, and the problem needs
+ * neither; a personnummer sent where an id belongs is masked in the path too.
+ */
 function pathOf(url: string): string {
   const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
+  const path = q < 0 ? url : url.slice(0, q);
+  // A uuid's digit groups can look like a personnummer: ids are left as they are.
+  return path
+    .split('/')
+    .map((segment) => (UUID.test(segment) ? segment : redactPersonnummer(segment)))
+    .join('/');
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
