@@ -263,4 +263,48 @@ describe('the four services in one process', () => {
       expect.arrayContaining(['/v1/organisations', '/v1/persons', '/v1/groups', '/v1/activities', '/v1/imports', '/v1/changes', '/v1/api-keys', '/v1/organisations/{id}/subtree']),
     );
   });
+
+  describe('what a hostile or careless client sends to the new resources', () => {
+    const resources = [
+      ['organisations', 'name'],
+      ['groups', 'name'],
+      ['activities', 'title'],
+    ] as const;
+
+    it('should answer 401 without a key and 403 to a read-only key that writes', async () => {
+      const created = await admin(http().post('/v1/api-keys'))
+        .send({ name: 'reader', roles: ['read'] })
+        .expect(201);
+      for (const [resource] of resources) {
+        expect([resource, (await http().get(`/v1/${resource}`)).status]).toEqual([resource, 401]);
+        const write = await http()
+          .post(`/v1/${resource}`)
+          .set('authorization', `Bearer ${created.body.key as string}`)
+          .send({});
+        expect([resource, write.status]).toEqual([resource, 403]);
+      }
+      expect((await http().get('/v1/changes')).status).toBe(401);
+    });
+
+    it('should answer 404 for a personnummer where an id belongs', async () => {
+      for (const [resource] of resources) {
+        const res = await admin(http().get(`/v1/${resource}/${validPerson(serial++).personalIdentityNumber!}`));
+        expect([resource, res.status]).toEqual([resource, 404]);
+        expect(JSON.stringify(res.body)).not.toMatch(/\d{12}/);
+      }
+    });
+
+    it('should answer 422 naming the field that holds a NUL character, and 400 for JSON nested 10,000 deep', async () => {
+      const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+      for (const [resource, field] of resources) {
+        const nul = await admin(http().post(`/v1/${resource}`)).send({ [field]: 'Klubb\u0000' });
+        expect([resource, nul.status]).toEqual([resource, 422]);
+        expect((nul.body as { errors: { field: string; code: string }[] }).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, code: 'INVALID_FORMAT' })]));
+        const nested = await admin(http().post(`/v1/${resource}`))
+          .set('content-type', 'application/json')
+          .send(`{"${field}":"A","x":${deep}}`);
+        expect([resource, nested.status]).toEqual([resource, 400]);
+      }
+    });
+  });
 });
