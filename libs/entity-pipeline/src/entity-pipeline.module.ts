@@ -64,11 +64,13 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
     this.retrier.begin();
   }
 
+  /**
+   * Ends the four at once: each waits for a start in flight, which retries for seconds while Kafka
+   * is away, and one after the other they outlasted a shutdown. Nothing is lost by the order: rows
+   * written but not yet published stay in the outbox for the next start.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.end();
-    await this.retrier.end();
-    await this.projection.end();
-    await this.relay.end();
+    await Promise.all([this.consumer.end(), this.retrier.end(), this.projection.end(), this.relay.end()]);
   }
 }
 
