@@ -28,6 +28,7 @@ export const TOP_LEVEL = [
   'se.stafett.activity.ActivityChanged',
   'se.stafett.activity.ImportRecord',
   'se.stafett.imports.ImportResult',
+  'se.stafett.connect.ConnectorAgreement',
 ] as const;
 
 function listAvsc(dir: string): string[] {

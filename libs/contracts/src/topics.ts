@@ -43,6 +43,11 @@ export class TopicNames {
   get dlq(): string {
     return `${this.prefix}stafett.dlq.v1`;
   }
+
+  /** Integration agreements (compacted, key: connector id; a tombstone removes the connector), as Kafka Connect keeps its configs. */
+  get connectors(): string {
+    return `${this.prefix}stafett.connectors.v1`;
+  }
 }
 
 /** The Confluent topic-name strategy: the subject of a topic's values. */
@@ -58,6 +63,7 @@ export function topicDefinitions(options: TopicOptions = {}): TopicDefinition[] 
     ...ENTITY_TYPES.flatMap((e) => entityTopicDefinitions(e, options)),
     { topic: names.importResults, numPartitions, configs: retain(7 * DAY_MS) },
     { topic: names.dlq, numPartitions, configs: retain(30 * DAY_MS) },
+    { topic: names.connectors, numPartitions: 1, configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), 'min.cleanable.dirty.ratio': '0.1' } },
   ];
 }
 

@@ -139,6 +139,59 @@ export interface Reference {
 /** Avro enum `se.stafett.common.Role` */
 export type Role = 'LEADER' | 'PARTICIPANT';
 
+/** Avro enum `se.stafett.connect.AgreementEntity` */
+export type AgreementEntity = 'organisation' | 'person' | 'group' | 'activity';
+
+/** An integration agreement (DESIGN §3): the rules one connector instance runs under. Published on the compacted topic stafett.connectors.v1, key connectorId; a tombstone removes the connector. Domain services read it to enforce field ownership. */
+/** Avro record `se.stafett.connect.ConnectorAgreement` */
+export interface ConnectorAgreement {
+  /** the connector instance's id (lowercase letters, digits and '-'), stamped as source.connectorId on every record it imports */
+  connectorId: string;
+  /** 1 when created, +1 per change of the agreement */
+  revision: number;
+  /** which connector runs it, e.g. member-file */
+  connectorType: string;
+  name: string;
+  /** the organisation whose subtree the connector may read and change */
+  organisationId: string;
+  direction: ConnectorDirection;
+  /** the source.system of the records it imports and of the external ids it links */
+  sourceSystem: string;
+  entities: EntityAgreement[];
+  schedule: ConnectorSchedule;
+  /** the connector type's own configuration as JSON, valid against its spec; never secrets (those are referenced by name) */
+  config?: string;
+  updatedAt: Date;
+}
+
+/** Avro enum `se.stafett.connect.ConnectorDirection` */
+export type ConnectorDirection = 'IMPORT' | 'EXPORT' | 'SYNC';
+
+/** Avro record `se.stafett.connect.ConnectorSchedule` */
+export interface ConnectorSchedule {
+  kind: ScheduleKind;
+  cron?: null | string;
+}
+
+/** Avro enum `se.stafett.connect.DeleteMeaning` */
+export type DeleteMeaning = 'IGNORE' | 'END_MEMBERSHIP' | 'DEREGISTER' | 'DELETE';
+
+/** Avro record `se.stafett.connect.EntityAgreement` */
+export interface EntityAgreement {
+  entity: AgreementEntity;
+  /** the contract fields it reads or writes; empty means all */
+  fields?: string[];
+  /** fields only this connector may write; other connectors' writes to them are dropped with FIELD_OWNED_BY_OTHER_SOURCE */
+  ownedFields?: string[];
+  /** externalId, personalIdentityNumber or organisationNumber, in the order tried */
+  matchKeys?: string[];
+  /** what a row or record missing from the source means */
+  onDelete?: DeleteMeaning;
+}
+
+/** Avro enum `se.stafett.connect.ScheduleKind` */
+export type ScheduleKind = 'MANUAL' | 'CRON' | 'CONTINUOUS';
+
 /** A training group, team or committee of an organisation (DESIGN §2, canonical model v1). */
 /** Avro record `se.stafett.group.Group` */
 export interface Group {
@@ -459,6 +512,7 @@ export const CONTRACT_SCHEMAS = {
   'se.stafett.activity.ActivityChanged': {"name":"se.stafett.activity.ActivityChanged","type":"record","fields":[{"name":"eventId","type":"string","doc":"uuid; consumers deduplicate on it"},{"name":"entityId","type":"string"},{"name":"version","type":"long","doc":"1 for create, +1 per change, never reused"},{"name":"op","type":{"name":"se.stafett.common.ChangeOp","type":"enum","symbols":["CREATE","UPDATE","DELETE","SNAPSHOT"]}},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"source","type":{"name":"se.stafett.common.EventSource","type":"record","fields":[{"name":"system","type":"string"},{"name":"connectorId","type":["null","string"],"default":null},{"name":"batchId","type":["null","string"],"default":null},{"name":"actor","type":["null","string"],"default":null,"doc":"API key name or user, for REST writes"}],"doc":"Where a change came from: the source system, and for imports the connector and batch."}},{"name":"correlationId","type":["null","string"],"default":null},{"name":"causationId","type":["null","string"],"default":null,"doc":"the import record id"},{"name":"before","type":["null",{"name":"se.stafett.activity.Activity","type":"record","fields":[{"name":"id","type":"string"},{"name":"organisationId","type":"string"},{"name":"groupId","type":["null","string"],"default":null},{"name":"type","type":{"name":"se.stafett.activity.ActivityType","type":"enum","symbols":["TRAINING","MATCH","COMPETITION","CAMP","MEETING","OTHER"]}},{"name":"title","type":"string"},{"name":"sport","type":["null","string"],"default":null},{"name":"startsAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"endsAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"location","type":["null","string"],"default":null},{"name":"status","type":{"name":"se.stafett.activity.ActivityStatus","type":"enum","symbols":["PLANNED","HELD","CANCELLED"]}},{"name":"participants","type":{"type":"array","items":{"name":"se.stafett.activity.Participant","type":"record","fields":[{"name":"personId","type":"string"},{"name":"role","type":{"name":"se.stafett.common.Role","type":"enum","symbols":["LEADER","PARTICIPANT"]}},{"name":"attended","type":"boolean","default":false}]}},"default":[]},{"name":"externalIds","type":{"type":"array","items":{"name":"se.stafett.common.ExternalId","type":"record","fields":[{"name":"system","type":"string","doc":"Source system name, e.g. idrottsonline, spar, ssfs"},{"name":"id","type":"string"}],"doc":"The entity's id in another system."}},"default":[]}],"doc":"A training, match, camp or meeting (DESIGN §2, canonical model v1); LOK-stöd is computed from these."}],"default":null},{"name":"after","type":["null","se.stafett.activity.Activity"],"default":null},{"name":"changedFields","type":{"type":"array","items":"string"},"default":[]}],"doc":"One accepted change to one activity (DESIGN §2, the change envelope). Key: entityId."},
   'se.stafett.activity.ImportRecord': {"name":"se.stafett.activity.ImportRecord","type":"record","fields":[{"name":"recordId","type":"string","doc":"uuid"},{"name":"batchId","type":"string"},{"name":"source","type":{"name":"se.stafett.common.ImportSource","type":"record","fields":[{"name":"system","type":"string"},{"name":"connectorId","type":["null","string"],"default":null}]}},{"name":"externalId","type":"string"},{"name":"op","type":{"name":"se.stafett.common.ImportOp","type":"enum","symbols":["UPSERT","DELETE"]}},{"name":"receivedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"payload","type":["null",{"name":"se.stafett.activity.ActivityImportPayload","type":"record","fields":[{"name":"organisation","type":["null",{"name":"se.stafett.common.Reference","type":"record","fields":[{"name":"id","type":["null","string"],"default":null},{"name":"system","type":["null","string"],"default":null},{"name":"externalId","type":["null","string"],"default":null},{"name":"personalIdentityNumber","type":["null","string"],"default":null}],"doc":"A reference to another entity in an import: by id, by (system, externalId), or for persons by personnummer. Exactly one form."}],"default":null},{"name":"group","type":["null","se.stafett.common.Reference"],"default":null},{"name":"type","type":["null",{"name":"se.stafett.activity.ActivityType","type":"enum","symbols":["TRAINING","MATCH","COMPETITION","CAMP","MEETING","OTHER"]}],"default":null},{"name":"title","type":["null","string"],"default":null},{"name":"sport","type":["null","string"],"default":null},{"name":"startsAt","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null},{"name":"endsAt","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null},{"name":"location","type":["null","string"],"default":null},{"name":"status","type":["null",{"name":"se.stafett.activity.ActivityStatus","type":"enum","symbols":["PLANNED","HELD","CANCELLED"]}],"default":null},{"name":"participants","type":["null",{"type":"array","items":{"name":"se.stafett.activity.ParticipantImport","type":"record","fields":[{"name":"person","type":"se.stafett.common.Reference"},{"name":"role","type":{"name":"se.stafett.common.Role","type":"enum","symbols":["LEADER","PARTICIPANT"]}},{"name":"attended","type":"boolean","default":false}]}}],"default":null},{"name":"clearFields","type":{"type":"array","items":"string"},"default":[]}],"doc":"A partial update: null means 'not given' (keep); clearFields names fields to empty."}],"default":null,"doc":"null for DELETE"}],"doc":"One activity from a source system (DESIGN §2). Key: <sourceSystem>:<externalId>."},
   'se.stafett.imports.ImportResult': {"name":"se.stafett.imports.ImportResult","type":"record","fields":[{"name":"recordId","type":"string"},{"name":"batchId","type":"string"},{"name":"entityType","type":{"name":"se.stafett.imports.EntityType","type":"enum","symbols":["organisation","person","group","activity"]}},{"name":"externalId","type":"string"},{"name":"outcome","type":{"name":"se.stafett.imports.ImportOutcome","type":"enum","symbols":["CREATED","UPDATED","UNCHANGED","DELETED","REJECTED"]}},{"name":"entityId","type":["null","string"],"default":null},{"name":"version","type":["null","long"],"default":null},{"name":"reasons","type":{"type":"array","items":{"name":"se.stafett.imports.Reason","type":"record","fields":[{"name":"code","type":"string","doc":"machine-readable, e.g. INVALID_PERSONNUMMER, AMBIGUOUS_MATCH, PROTECTED_IDENTITY"},{"name":"field","type":["null","string"],"default":null},{"name":"message","type":"string"}]}},"default":[]}],"doc":"The outcome of one import record (DESIGN §2). Key: recordId. Warnings may accompany a success."},
+  'se.stafett.connect.ConnectorAgreement': {"name":"se.stafett.connect.ConnectorAgreement","type":"record","fields":[{"name":"connectorId","type":"string","doc":"the connector instance's id (lowercase letters, digits and '-'), stamped as source.connectorId on every record it imports"},{"name":"revision","type":"long","doc":"1 when created, +1 per change of the agreement"},{"name":"connectorType","type":"string","doc":"which connector runs it, e.g. member-file"},{"name":"name","type":"string"},{"name":"organisationId","type":"string","doc":"the organisation whose subtree the connector may read and change"},{"name":"direction","type":{"name":"se.stafett.connect.ConnectorDirection","type":"enum","symbols":["IMPORT","EXPORT","SYNC"]}},{"name":"sourceSystem","type":"string","doc":"the source.system of the records it imports and of the external ids it links"},{"name":"entities","type":{"type":"array","items":{"name":"se.stafett.connect.EntityAgreement","type":"record","fields":[{"name":"entity","type":{"name":"se.stafett.connect.AgreementEntity","type":"enum","symbols":["organisation","person","group","activity"]}},{"name":"fields","type":{"type":"array","items":"string"},"default":[],"doc":"the contract fields it reads or writes; empty means all"},{"name":"ownedFields","type":{"type":"array","items":"string"},"default":[],"doc":"fields only this connector may write; other connectors' writes to them are dropped with FIELD_OWNED_BY_OTHER_SOURCE"},{"name":"matchKeys","type":{"type":"array","items":"string"},"default":["externalId"],"doc":"externalId, personalIdentityNumber or organisationNumber, in the order tried"},{"name":"onDelete","type":{"name":"se.stafett.connect.DeleteMeaning","type":"enum","symbols":["IGNORE","END_MEMBERSHIP","DEREGISTER","DELETE"]},"default":"IGNORE","doc":"what a row or record missing from the source means"}]}}},{"name":"schedule","type":{"name":"se.stafett.connect.ConnectorSchedule","type":"record","fields":[{"name":"kind","type":{"name":"se.stafett.connect.ScheduleKind","type":"enum","symbols":["MANUAL","CRON","CONTINUOUS"]}},{"name":"cron","type":["null","string"],"default":null}]}},{"name":"config","type":"string","default":"{}","doc":"the connector type's own configuration as JSON, valid against its spec; never secrets (those are referenced by name)"},{"name":"updatedAt","type":{"type":"long","logicalType":"timestamp-millis"}}],"doc":"An integration agreement (DESIGN §3): the rules one connector instance runs under. Published on the compacted topic stafett.connectors.v1, key connectorId; a tombstone removes the connector. Domain services read it to enforce field ownership."},
 } as const;
 
 export type ContractName = keyof typeof CONTRACT_SCHEMAS;
