@@ -8,6 +8,7 @@ export * from './domain/entity-command';
 export * from './domain/entity-rules.port';
 export * from './entity-pipeline.module';
 export * from './import/entity-import.consumer';
+export * from './import/import-coalescer';
 export * from './metrics/pipeline-metrics';
 export * from './references/organisation-tree';
 export * from './references/parked-record.retrier';

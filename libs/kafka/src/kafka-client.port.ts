@@ -25,8 +25,12 @@ export interface KafkaAdminPort {
   createTopics(topics: readonly TopicSpec[]): Promise<string[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
   describeTopicConfigs(topic: string, names: readonly string[]): Promise<Record<string, string>>;
-  /** Committed offsets of a group, and the end offsets of its topics: the lag per partition. */
-  groupLag(groupId: string, topics: readonly string[]): Promise<{ topic: string; partition: number; lag: number }[]>;
+  /**
+   * Committed offsets of a group, and the end offsets of its topics: the lag per partition. A
+   * consumer that stores its offsets with its data passes them (`<topic>\u0000<partition>` → next
+   * offset): where one is ahead of Kafka's lazily committed offset, it counts.
+   */
+  groupLag(groupId: string, topics: readonly string[], stored?: ReadonlyMap<string, bigint>): Promise<{ topic: string; partition: number; lag: number }[]>;
   disconnect(): Promise<void>;
 }
 
@@ -96,6 +100,12 @@ export interface ConsumerOptions {
   /** Partitions handled at once (each in order); default 1. */
   readonly partitionsConcurrently?: number;
   readonly sessionTimeoutMs?: number;
+  /**
+   * The handler stores its partitions' offsets in its own transaction and recognises a redelivery
+   * by them (ADR 0004): Kafka's committed offset is then only where a restart begins, so it is
+   * committed at most every few seconds and when the consumer stops, not after every batch.
+   */
+  readonly offsetsStoredWithData?: boolean;
 }
 
 export interface KafkaConsumerPort {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { contractType, entityContracts, topicDefinitions, type EntityName, type Organisation } from '@stafett/contracts';
-import { ConsumerOffsets, partitionKey } from '@stafett/entity-pipeline';
+import { ConsumerOffsets, ImportCoalescer, partitionKey } from '@stafett/entity-pipeline';
 import {
   AvroSerde,
   KAFKA_CLIENT,
@@ -21,11 +21,19 @@ import { CHANGES_POOL } from '../database/changes-pool';
 import type { AnyChanged } from '../domain/change-row';
 import { ChangesMetrics } from '../metrics/changes-metrics';
 
+/** One partition's decoded events on their way into a shared transaction. */
+interface EventsBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly decoded: readonly { message: ConsumedMessage; value: AnyChanged }[];
+  readonly lastMessage: ConsumedMessage;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Consumes `stafett.<entity>.events.v1` of the configured entities and appends each event to
- * `changes.change`, in one transaction per partition batch that also moves the partition's offset
+ * `changes.change`, the batches of the partitions that wait together in one transaction that also moves their offsets
  * in `changes.consumer_offset`: a redelivered event (a crash before the Kafka commit, a group reset)
  * is recognised by its offset and never appended twice. Undecodable events go to the DLQ first.
  * Also projects `stafett.organisation.state.v1` into `changes.organisation_edge` (the subtrees of
@@ -55,7 +63,8 @@ export class ChangeLogConsumer {
   private async lag(): Promise<{ topic: string; lag: number }[]> {
     const admin = await this.kafka.admin();
     try {
-      return await admin.groupLag(this.settings.consumerGroup, [...this.entityOfTopic.keys()]);
+      const topics = [...this.entityOfTopic.keys()];
+      return await admin.groupLag(this.settings.consumerGroup, topics, await this.offsets.read(this.pool, topics));
     } finally {
       await admin.disconnect();
     }
@@ -87,11 +96,21 @@ export class ChangeLogConsumer {
     await provisionTopics(this.kafka, topicDefinitions({ prefix: this.settings.topics.prefix }));
     /** Per partition, the highest offset already in the DLQ: a retried batch does not dead-letter it again. */
     const deadLettered = new Map<string, bigint>();
+    // The events of the partitions' batches that wait together are appended in one transaction
+    // (group commit): the change log pays its statements per fetch, not per partition.
+    const coalescer = new ImportCoalescer<EventsBatch, { appended: number; erasures: number; redelivered: number }>(
+      (batches) => this.appendBatches(batches),
+      (b) => b.decoded.length,
+      { concurrency: 1, maxRecords: 8_000 },
+    );
     this.consumer = this.kafka.consumer({
       groupId: this.settings.consumerGroup,
       topics: this.topics,
       dlqTopic: this.settings.topics.dlq,
       maxBatchSize: 2_000,
+      partitionsConcurrently: 6 * this.topics.length,
+      // Redelivery is recognised by the offsets stored with the change log.
+      offsetsStoredWithData: true,
       handler: async (messages, context) => {
         const { topic, partition } = messages[0];
         if (topic === this.organisationStateTopic) {
@@ -109,7 +128,7 @@ export class ChangeLogConsumer {
           ...decoded.filter((d) => !UUID.test(d.value.entityId)).map((d) => ({ message: d.message, error: new PermanentError('INVALID_ENTITY_ID', 'entityId is not a uuid') })),
         ];
         await this.deadLetterOnce(deadLettered, topic, partition, refused, context);
-        const appended = await this.appendBatch(topic, partition, usable, messages[messages.length - 1]);
+        const appended = await coalescer.submit({ topic, partition, decoded: usable, lastMessage: messages[messages.length - 1] });
         this.metrics.appended.inc({ entity }, appended.appended);
         if (appended.erasures > 0) this.metrics.erased.inc({ entity }, appended.erasures);
         if (appended.redelivered > 0) this.log.log({ topic, partition, events: appended.redelivered }, 'redelivered events skipped (appended before)');
@@ -174,18 +193,30 @@ export class ChangeLogConsumer {
     decoded: readonly { message: ConsumedMessage; value: AnyChanged }[],
     lastMessage: ConsumedMessage,
   ): Promise<{ appended: number; erasures: number; redelivered: number }> {
-    const entity = this.entityOfTopic.get(topic)!;
+    const [result] = await this.appendBatches([{ topic, partition, decoded, lastMessage }]);
+    return result;
+  }
+
+  /**
+   * One transaction for the batches of several partitions: each one's events above its stored
+   * offset are appended in the order the batches came, and every partition's offset moves past its batch.
+   */
+  async appendBatches(batches: readonly EventsBatch[]): Promise<{ appended: number; erasures: number; redelivered: number }[]> {
     return inTransaction(this.pool, async (tx) => {
       await this.store.lockAppends(tx);
-      const next = (await this.offsets.lock(tx, [{ topic, partition }])).get(partitionKey(topic, partition)) ?? 0n;
-      const fresh = decoded.filter((d) => BigInt(d.message.offset) >= next);
-      const { appended, erasures } = await this.store.append(
+      const next = await this.offsets.lock(tx, batches);
+      const results: { appended: number; erasures: number; redelivered: number }[] = [];
+      for (const b of batches) {
+        const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
+        const fresh = b.decoded.filter((d) => BigInt(d.message.offset) >= from);
+        const { appended, erasures } = fresh.length === 0 ? { appended: 0, erasures: 0 } : await this.store.append(tx, this.entityOfTopic.get(b.topic)!, fresh.map((d) => d.value));
+        results.push({ appended, erasures, redelivered: b.decoded.length - fresh.length });
+      }
+      await this.offsets.advance(
         tx,
-        entity,
-        fresh.map((d) => d.value),
+        batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: BigInt(b.lastMessage.offset) + 1n })),
       );
-      await this.offsets.advance(tx, [{ topic, partition, offset: BigInt(lastMessage.offset) + 1n }]);
-      return { appended, erasures, redelivered: decoded.length - fresh.length };
+      return results;
     });
   }
 

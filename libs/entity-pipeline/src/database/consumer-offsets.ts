@@ -33,6 +33,12 @@ export class ConsumerOffsets {
     return new Map(found.map((r) => [partitionKey(r.topic, r.partition), BigInt(r.next_offset)]));
   }
 
+  /** The stored next offsets of the topics' partitions (for the lag metric), without locking. */
+  async read(db: SqlExecutor, topics: readonly string[]): Promise<Map<string, bigint>> {
+    const found = await rows<{ topic: string; partition: number; next_offset: string }>(db, `SELECT topic, partition, next_offset FROM ${this.table} WHERE topic = ANY($1::text[])`, [topics]);
+    return new Map(found.map((r) => [partitionKey(r.topic, r.partition), BigInt(r.next_offset)]));
+  }
+
   /** Moves each partition's next offset forward (never back). */
   async advance(tx: SqlExecutor, next: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void> {
     await tx.query(

@@ -109,6 +109,8 @@ export class EntityImportConsumer<S extends EntityState, P> {
       maxBatchSize: batchSize,
       // Every partition's batch is handed over at once: the coalescer decides what shares a transaction.
       partitionsConcurrently: this.options.partitionsConcurrently ?? 6,
+      // Redelivery is recognised by the offsets stored with the records (ADR 0004).
+      offsetsStoredWithData: true,
       handler: async (messages, context) => {
         this.metrics.recordsIn.inc({ entity }, messages.length);
         const { decoded, failed } = await this.serde.decodeBatch<ImportRecordOf<P>>(messages, reader);
@@ -170,7 +172,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
   private async lag(): Promise<{ group: string; topic: string; lag: number }> {
     const admin = await this.kafka.admin();
     try {
-      const parts = await admin.groupLag(this.groupId, [this.topic]);
+      const parts = await admin.groupLag(this.groupId, [this.topic], await this.writer.storedOffsets([this.topic]));
       return {
         group: this.groupId,
         topic: this.topic,

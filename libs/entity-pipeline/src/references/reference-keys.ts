@@ -9,6 +9,8 @@ import { parsePersonalIdentityNumber } from '@stafett/domain';
  */
 export const idKey = (entity: string, id: string): string => `id:${entity}:${id.toLowerCase()}`;
 export const linkRefKey = (entity: string, system: string, externalId: string): string => `link:${entity}:${system}\u001f${externalId}`;
+/** The key of a natural key whose keyed hash is already computed. */
+export const naturalHashKey = (entity: string, hash: string): string => `key:${entity}:${hash}`;
 
 /**
  * The keyed hashes of natural keys (a personnummer) in a service's projection and parking lot:
@@ -24,7 +26,7 @@ export class ReferenceKeys {
   }
 
   natural(entity: string, naturalKey: string): string {
-    return `key:${entity}:${this.hash(naturalKey)}`;
+    return naturalHashKey(entity, this.hash(naturalKey));
   }
 
   /** The key a reference is resolved by (id first, then link, then natural key); undefined when it names nothing usable. */

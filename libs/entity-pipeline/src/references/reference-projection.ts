@@ -2,7 +2,7 @@ import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
 import { rows } from '../database/sql';
 import type { ForeignReference, KnownEntity, ProjectedEntity } from '../domain/entity-rules.port';
 import { projectionFacts } from './projection-facts';
-import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, type ReferenceKeys } from './reference-keys';
+import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, naturalHashKey, type ReferenceKeys } from './reference-keys';
 
 /** One record of a foreign entity's state topic: its state, or null for a tombstone. */
 export interface ProjectedState {
@@ -62,7 +62,7 @@ export class ReferenceProjection {
         ])
       ).map((r) => [r.id, { version: Number(r.version), removed: r.removed }]),
     );
-    const upserts: { id: string; version: number; facts: ReturnType<typeof projectionFacts> }[] = [];
+    const upserts: { id: string; version: number; facts: ReturnType<typeof projectionFacts>; hash: string | null }[] = [];
     const removed: string[] = [];
     // A tombstone is kept as a removed row with its version: an older state coming again (the relay
     // is at-least-once) must not bring the entity back.
@@ -74,7 +74,11 @@ export class ReferenceProjection {
       if (r.state === null) {
         tombstones.push({ id, version: r.version });
         if (kept !== undefined && !kept.removed) removed.push(id);
-      } else upserts.push({ id, version: r.version, facts: projectionFacts(entity, r.state) });
+      } else {
+        const facts = projectionFacts(entity, r.state);
+        // The keyed hash once per entity: it is both the stored natural key and the wake key.
+        upserts.push({ id, version: r.version, facts, hash: facts.naturalKey === null ? null : this.keys.hash(facts.naturalKey) });
+      }
     }
     const touched = [...upserts.map((u) => u.id), ...removed];
     if (touched.length > 0) {
@@ -98,7 +102,7 @@ export class ReferenceProjection {
           entity,
           upserts.map((u) => u.id),
           upserts.map((u) => String(u.version)),
-          upserts.map((u) => (u.facts.naturalKey === null ? null : this.keys.hash(u.facts.naturalKey))),
+          upserts.map((u) => u.hash),
           upserts.map((u) => u.facts.type),
           upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
         ],
@@ -123,7 +127,7 @@ export class ReferenceProjection {
       for (const u of upserts) {
         keys.push(idKey(entity, u.id));
         for (const e of u.facts.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
-        if (u.facts.naturalKey !== null) keys.push(this.keys.natural(entity, u.facts.naturalKey));
+        if (u.hash !== null) keys.push(naturalHashKey(entity, u.hash));
       }
     }
     return { upserted: upserts.map((u) => u.id), removed, keys };

@@ -234,6 +234,11 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     await this.parking.vacuum(this.pool);
   }
 
+  /** The next offsets stored with this service's data for the topics' partitions (the lag metric). */
+  storedOffsets(topics: readonly string[]): Promise<Map<string, bigint>> {
+    return this.offsets.read(this.pool, topics);
+  }
+
   /** Runs work in one transaction on the writer's pool. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);

@@ -123,14 +123,16 @@ class KafkajsAdmin implements KafkaAdminPort {
     return out;
   }
 
-  async groupLag(groupId: string, topics: readonly string[]): Promise<{ topic: string; partition: number; lag: number }[]> {
+  async groupLag(groupId: string, topics: readonly string[], stored?: ReadonlyMap<string, bigint>): Promise<{ topic: string; partition: number; lag: number }[]> {
     const committed = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
     const out: { topic: string; partition: number; lag: number }[] = [];
     for (const { topic, partitions } of committed) {
       const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
       for (const p of partitions) {
         const end = ends.get(p.partition) ?? 0n;
-        const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+        const committed = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+        const kept = stored?.get(`${topic}\u0000${p.partition}`) ?? 0n;
+        const at = kept > committed ? kept : committed;
         out.push({ topic, partition: p.partition, lag: Number(end - at) });
       }
     }

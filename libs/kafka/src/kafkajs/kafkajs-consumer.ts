@@ -14,6 +14,9 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }
 
+/** How often a consumer whose handler stores its offsets with its data commits them to Kafka. */
+const LAZY_COMMIT_MS = 5_000;
+
 /**
  * A batch consumer on kafkajs `eachBatch`: the retry/DLQ policy of `BatchProcessor`, offsets
  * committed explicitly after each batch (at-least-once; consumers are idempotent).
@@ -21,6 +24,9 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
 export class KafkajsConsumer implements KafkaConsumerPort {
   private consumer: Consumer | undefined;
   private stopping = false;
+  /** Offsets handled but not yet committed to Kafka (`offsetsStoredWithData`), by partition. */
+  private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
+  private lastCommit = Date.now();
 
   constructor(
     private readonly kafka: Kafka,
@@ -54,6 +60,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
         this.log?.warn({ group: o.groupId, attempt, delayMs: Math.round(delayMs), error: (error as Error)?.message }, 'transient error, retrying batch'),
     });
 
+    // After a rebalance the partitions may be another member's: forget what was not committed.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.pending.clear());
     const joined = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
         off();
@@ -78,7 +86,15 @@ export class KafkajsConsumer implements KafkaConsumerPort {
         }
         const last = batch.messages[batch.messages.length - 1].offset;
         payload.resolveOffset(last);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
+        if (!o.offsetsStoredWithData) {
+          await consumer.commitOffsets([next]);
+          return;
+        }
+        this.pending.set(`${batch.topic}\u0000${batch.partition}`, next);
+        if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) {
+          await this.commitPending(consumer).catch((e: unknown) => this.log?.debug({ group: o.groupId, error: (e as Error)?.message }, 'lazy offset commit failed; the stored offsets stand'));
+        }
       },
     });
     await joined;
@@ -86,7 +102,17 @@ export class KafkajsConsumer implements KafkaConsumerPort {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.consumer?.disconnect();
+    const consumer = this.consumer;
+    // Where a restart begins; a failure here only means redelivered records, which the handler skips.
+    if (consumer && this.pending.size > 0) await this.commitPending(consumer).catch(() => undefined);
+    await consumer?.disconnect();
     this.consumer = undefined;
+  }
+
+  private async commitPending(consumer: Consumer): Promise<void> {
+    const offsets = [...this.pending.values()];
+    this.pending.clear();
+    this.lastCommit = Date.now();
+    if (offsets.length > 0) await consumer.commitOffsets(offsets);
   }
 }
