@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await client.close();
-    await dropDatabase(databaseUrl).catch(() => undefined);
+    if (process.argv.includes('--keep-db')) process.stderr.write(`bench: kept the database ${databaseUrl}\n`);
+    else await dropDatabase(databaseUrl).catch(() => undefined);
   }
 
   report(results);
