@@ -163,11 +163,18 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
   override async handleEvent(pattern: string, packet: ReadPacket, context: StafettKafkaContext): Promise<void> {
     const handler = this.getHandlerByPattern(pattern);
     if (!handler) throw new PermanentError('NO_HANDLER', `no handler for ${pattern}`);
-    await this.runWithProcessingHooks(context, async (runEndHook) => {
-      const resultOrStream: unknown = await handler(packet.data, context);
-      if (isObservable(resultOrStream)) await lastValueFrom(resultOrStream.pipe(finalize(runEndHook)), { defaultValue: undefined });
-      else runEndHook();
+    let work: Promise<void> | undefined;
+    // Nest types the hooks' result as void; the default start hook returns the handler's promise, a custom one may not.
+    const started: unknown = this.runWithProcessingHooks(context, (runEndHook) => {
+      work = (async () => {
+        const resultOrStream: unknown = await handler(packet.data, context);
+        if (isObservable(resultOrStream)) await lastValueFrom(resultOrStream.pipe(finalize(runEndHook)), { defaultValue: undefined });
+        else runEndHook();
+      })();
+      return work;
     });
+    if (started instanceof Promise) await started;
+    else await work;
   }
 
   private resolveTopics(): Map<string, SinkTopic> {
