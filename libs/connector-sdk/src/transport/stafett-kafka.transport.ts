@@ -96,14 +96,7 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
       throw new Error('connectorId must be 1-200 characters of letters, digits, ".", "_" or "-" (it names the consumer group)');
     }
     this.names = new TopicNames(options.topicPrefix ?? '');
-    this.counter = options.registry
-      ? new Counter({
-          name: 'stafett_connector_sink_messages_total',
-          help: 'Messages the sink transport handled, by outcome (delivered, echo_suppressed, retried, dead_lettered)',
-          labelNames: ['connector', 'topic', 'outcome'],
-          registers: [options.registry],
-        })
-      : undefined;
+    this.counter = options.registry ? sinkCounter(options.registry) : undefined;
   }
 
   get groupId(): string {
@@ -306,6 +299,20 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
     this.totals[outcome]++;
     this.counter?.inc({ connector: this.options.connectorId, topic: topic.pattern, outcome });
   }
+}
+
+const SINK_METRIC = 'stafett_connector_sink_messages_total';
+
+/** The sink counter of a registry, registered once however many transports (connector instances) share it. */
+function sinkCounter(registry: Registry): Counter<'connector' | 'topic' | 'outcome'> {
+  const existing = registry.getSingleMetric(SINK_METRIC);
+  if (existing) return existing as Counter<'connector' | 'topic' | 'outcome'>;
+  return new Counter({
+    name: SINK_METRIC,
+    help: 'Messages the sink transport handled, by outcome (delivered, echo_suppressed, retried, dead_lettered)',
+    labelNames: ['connector', 'topic', 'outcome'],
+    registers: [registry],
+  });
 }
 
 /** `true`/`false` when the error says whether retrying helps (our sink errors, kafkajs errors), else undefined. */

@@ -57,15 +57,25 @@ export class SinkTopicsKit {
     await provisionTopics(this.client, topicDefinitions({ prefix: this.names.prefix }));
   }
 
+  /** Reads the DLQ from its beginning; retries the start while a broker shared by many tests has not yet spread the new topics' metadata. */
   async readDlq(): Promise<void> {
-    const consumer = this.client.consumer({
-      groupId: uniqueId('dlq-reader'),
-      topics: [this.names.dlq],
-      dlqTopic: `${this.names.dlq}.reader-dlq`,
-      handler: async (ms) => void this.dlq.push(...ms),
-    });
-    this.consumers.push(consumer);
-    await consumer.start();
+    for (let attempt = 1; ; attempt++) {
+      const consumer = this.client.consumer({
+        groupId: uniqueId('dlq-reader'),
+        topics: [this.names.dlq],
+        dlqTopic: `${this.names.dlq}.reader-dlq`,
+        handler: async (ms) => void this.dlq.push(...ms),
+      });
+      try {
+        await consumer.start();
+        this.consumers.push(consumer);
+        return;
+      } catch (error) {
+        await consumer.stop().catch(() => undefined);
+        if (attempt >= 10) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   async encodedEvent(event: PersonChanged): Promise<Buffer> {
