@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 /** What each kind of project may import. `contract` imports nothing. */
 const typeConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contract', 'type:util', 'type:sdk'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contract', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:sdk', 'type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },

@@ -8,6 +8,7 @@ import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from 
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
 import { ChangesModule } from '@stafett/changes';
+import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
 import { ImportsModule } from '@stafett/imports';
@@ -20,10 +21,15 @@ export function builtInOrConfiguredRegistry(config: StafettConfig): string {
   return config.schemaRegistryUrl ?? `http://127.0.0.1:${config.port}/registry`;
 }
 
+/** What the all-in-one hosts beyond the platform: the connector types it runs (none unless given). */
+export interface AppOptions {
+  readonly connectors?: ConnectorsModuleOptions['connectors'];
+}
+
 /** The all-in-one platform: every service's module in one process (they join as they land). */
 @Module({})
 export class AppModule {
-  static forRoot(config: StafettConfig): DynamicModule {
+  static forRoot(config: StafettConfig, options: AppOptions = {}): DynamicModule {
     const registryUrl = builtInOrConfiguredRegistry(config);
     const builtInRegistry = config.schemaRegistryUrl === undefined;
     return {
@@ -52,6 +58,7 @@ export class AppModule {
         ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
+        ConnectorsModule.forRoot({ connectors: options.connectors ?? [] }),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
