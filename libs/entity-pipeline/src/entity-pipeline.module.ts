@@ -5,6 +5,8 @@ import { TopicNames } from '@stafett/contracts';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from './database/transaction';
+import { AgreementBook } from './agreements/agreement-book';
+import { AgreementBookModule } from './agreements/agreement-book.module';
 import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
 import type { OrganisationTree } from './references/organisation-tree';
 import { ParkedRecordRetrier } from './references/parked-record.retrier';
@@ -86,14 +88,21 @@ export class EntityPipelineModule {
     const lifecycleToken = `stafett.pipeline.${entity}.lifecycle`;
     return {
       module: EntityPipelineModule,
-      imports: [PipelineMetricsModule, ...(definition.imports ?? [])],
+      imports: [PipelineMetricsModule, AgreementBookModule, ...(definition.imports ?? [])],
       providers: [
         definition.rules,
         definition.repository,
         {
           provide: writerToken,
-          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken()],
-          useFactory: (rules: AnyRules, repository: EntityRepository<EntityState>, serde: AvroSerde, config: StafettConfig, dataSource: DataSource): AnyWriter => {
+          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken(), AgreementBook],
+          useFactory: (
+            rules: AnyRules,
+            repository: EntityRepository<EntityState>,
+            serde: AvroSerde,
+            config: StafettConfig,
+            dataSource: DataSource,
+            agreements: AgreementBook,
+          ): AnyWriter => {
             if (rules.entity !== entity) throw new Error(`the rules of "${rules.entity}" were given for the "${entity}" pipeline`);
             return new EntityWriter(
               rules as EntityRules<EntityState, unknown, unknown, unknown>,
@@ -101,7 +110,7 @@ export class EntityPipelineModule {
               serde,
               new TopicNames(definition.topicPrefix ?? config.topicPrefix),
               poolOf(dataSource),
-              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config) },
+              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config), agreements },
             );
           },
         },
