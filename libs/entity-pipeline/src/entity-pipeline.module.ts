@@ -7,6 +7,7 @@ import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from './database/transaction';
 import { AgreementBook } from './agreements/agreement-book';
 import { AgreementBookModule } from './agreements/agreement-book.module';
+import { AgreementBookFollower } from './agreements/agreement-book.follower';
 import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
 import type { OrganisationTree } from './references/organisation-tree';
 import { ParkedRecordRetrier } from './references/parked-record.retrier';
@@ -57,9 +58,12 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
     private readonly relay: EntityOutboxRelay,
     private readonly projection: EntityProjectionConsumer,
     private readonly retrier: ParkedRecordRetrier,
+    private readonly agreements: AgreementBookFollower,
   ) {}
 
   onApplicationBootstrap(): void {
+    // One follower per process: the first pipeline begins it, the others find it begun.
+    this.agreements.begin();
     this.relay.begin();
     this.projection.begin();
     this.consumer.begin();
@@ -67,12 +71,12 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Ends the four at once: each waits for a start in flight, which retries for seconds while Kafka
+   * Ends the four (and the agreement follower) at once: each waits for a start in flight, which retries for seconds while Kafka
    * is away, and one after the other they outlasted a shutdown. Nothing is lost by the order: rows
    * written but not yet published stay in the outbox for the next start.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.end(), this.retrier.end(), this.projection.end(), this.relay.end()]);
+    await Promise.all([this.consumer.end(), this.retrier.end(), this.projection.end(), this.relay.end(), this.agreements.end()]);
   }
 }
 
@@ -116,8 +120,8 @@ export class EntityPipelineModule {
         },
         {
           provide: lifecycleToken,
-          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics],
-          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics) =>
+          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics, AgreementBookFollower],
+          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics, agreements: AgreementBookFollower) =>
             new EntityPipelineLifecycle(
               new EntityImportConsumer(writer, kafka, serde, config, metrics, definition.consumer),
               new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
@@ -130,6 +134,7 @@ export class EntityPipelineModule {
                 definition.consumer?.consumerGroup && `${definition.consumer.consumerGroup}.projection`,
               ),
               new ParkedRecordRetrier(writer, metrics),
+              agreements,
             ),
         },
         {

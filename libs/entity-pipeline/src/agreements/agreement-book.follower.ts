@@ -42,6 +42,8 @@ export class AgreementBookFollower {
   readonly groupId: string;
   private lastMessageAt = 0;
   private loading: Promise<void> | undefined;
+  private begun = false;
+  private ending: Promise<void> | undefined;
 
   constructor(
     private readonly book: AgreementBook,
@@ -58,17 +60,24 @@ export class AgreementBookFollower {
     return this.topics.connectors;
   }
 
+  /** Starts following in the background (once; every pipeline of the process may ask). */
   begin(): void {
+    if (this.begun) return;
+    this.begun = true;
     this.start.begin(
       () => this.run(),
       () => this.halt(),
     );
   }
 
-  async end(): Promise<void> {
-    await this.start.stop();
-    await this.halt();
-    await this.loading;
+  /** Stops following (once; every caller waits for the same stop). */
+  end(): Promise<void> {
+    this.ending ??= (async () => {
+      await this.start.stop();
+      await this.halt();
+      await this.loading;
+    })();
+    return this.ending;
   }
 
   private async run(): Promise<void> {

@@ -1,28 +1,16 @@
-import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TopicNames } from '@stafett/contracts';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { AgreementBook } from './agreement-book';
 import { AgreementBookFollower } from './agreement-book.follower';
 
-/** Follows the agreements topic while the app runs; stops before the app's resources close. */
-@Injectable()
-class AgreementBookLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(AgreementBookFollower) private readonly follower: AgreementBookFollower) {}
-
-  onApplicationBootstrap(): void {
-    this.follower.begin();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.follower.end();
-  }
-}
-
 /**
  * One `AgreementBook` per process, shared by every entity pipeline in it (the all-in-one process
- * follows the topic once), filled by one `AgreementBookFollower`. Global, so readiness checks can
- * inject the book (`checkAgreements`).
+ * follows the topic once), filled by one `AgreementBookFollower`, which the pipelines' lifecycles
+ * begin and end together with their consumers (at once, so a shutdown while Kafka is away waits
+ * for no start in flight one after the other). Global, so readiness checks can inject the book
+ * (`checkAgreements`).
  */
 @Global()
 @Module({
@@ -34,9 +22,8 @@ class AgreementBookLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       useFactory: (book: AgreementBook, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig) =>
         new AgreementBookFollower(book, kafka, serde, new TopicNames(config.topicPrefix)),
     },
-    AgreementBookLifecycle,
   ],
-  exports: [AgreementBook],
+  exports: [AgreementBook, AgreementBookFollower],
 })
 export class AgreementBookModule {}
 
