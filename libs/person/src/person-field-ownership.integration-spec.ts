@@ -17,6 +17,7 @@ import {
   type Organisation,
   type PersonChanged,
   type PersonImportPayload,
+  type PersonImportRecord,
 } from '@stafett/contracts';
 import { AgreementBook, CONNECTOR_AGREEMENT_CONTRACT } from '@stafett/entity-pipeline';
 import type { KafkaProducerPort } from '@stafett/kafka';
@@ -103,12 +104,17 @@ describe(`${PersonModule.name} under integration agreements (field ownership)`, 
     await topics.startReading();
     producer = await topics.client.producer();
     await publishOrganisations([organisation(district, 'DISTRICT', null), organisation(clubA, 'CLUB', district), organisation(otherClub, 'CLUB', null)]);
-    // Published before the service starts: its first import already obeys them.
+    // Published before the service starts, behind a thousand others: the record already waiting on
+    // the imports topic when it starts is applied only once all of them are loaded.
+    await publishAgreements(
+      Array.from({ length: 1_000 }, (_, i) => ({ connectorId: `filler-${i}`, value: agreement(`filler-${i}`, otherClub, 'filler', { entity: 'organisation' }) })),
+    );
     await publishAgreements([
       { connectorId: a, value: agreement(a, clubA, 'register-a', { ownedFields: ['email', 'phone'] }) },
       { connectorId: b, value: agreement(b, district, 'register-b', { ownedFields: ['address'] }) },
       { connectorId: c, value: agreement(c, district, 'register-c', { fields: ['firstName', 'lastName', 'memberships'] }) },
     ]);
+    [early] = await topics.importRecords('register-c', [{ externalId: 'early-c', payload: { ...earlyPerson, email: 'early@example.se' } }], randomUUID(), c);
     app = await createPersonTestApp(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: adminKey }));
     const db = app.get(DataSource);
     await waitFor('the organisations in the projection', async () => {
@@ -121,6 +127,18 @@ describe(`${PersonModule.name} under integration agreements (field ownership)`, 
     await app?.close();
     await producer?.disconnect();
     await topics.close();
+  });
+
+  const { personalIdentityNumber, firstName, lastName } = validPerson(3);
+  const earlyPerson = { personalIdentityNumber, firstName, lastName } as PersonImportPayload;
+  let early: PersonImportRecord;
+
+  it('should apply a record waiting on the topic at the start under the agreements published before it', async () => {
+    const result = (await topics.resultsOf([early])).get(early.recordId)!;
+    expect(result).toMatchObject({ outcome: 'CREATED' });
+    expect(owned(result)).toEqual([{ code: 'FIELD_NOT_IN_AGREEMENT', field: 'email', message: `not in the agreement of connector ${c}` }]);
+    const event = await waitFor('the change event', () => topics.events.find((e) => e.value.causationId === early.recordId)?.value);
+    expect(event.after).toMatchObject({ firstName, email: null });
   });
 
   const anna = validPerson(1, { memberships: member(clubA) });

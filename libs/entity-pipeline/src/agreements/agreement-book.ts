@@ -46,6 +46,8 @@ export class AgreementBook {
   /** The policy of an entity no agreement names: every connector with an agreement may write none of it. */
   private unnamed: EntityFieldPolicy | undefined;
   private isLoaded = false;
+  /** The policies are rebuilt when next asked for, not per record of the topic (a load of many is linear). */
+  private stale = false;
   private readonly waiting: (() => void)[] = [];
 
   /** A book without agreements that follows nothing (loaded from the start). */
@@ -77,6 +79,7 @@ export class AgreementBook {
    * checked). The object is never changed afterwards: a batch reads one consistent policy.
    */
   policy(entity: string): EntityFieldPolicy | undefined {
+    if (this.stale) this.rebuild();
     return this.policies.get(entity) ?? this.unnamed;
   }
 
@@ -88,7 +91,7 @@ export class AgreementBook {
     const held = this.agreements.get(agreement.connectorId);
     if (held && Number(agreement.revision) < Number(held.revision)) return 'stale';
     this.agreements.set(agreement.connectorId, agreement);
-    this.rebuild();
+    this.stale = true;
     if (!held) return 'added';
     return Number(agreement.revision) === Number(held.revision) ? 'unchanged' : 'revised';
   }
@@ -96,7 +99,7 @@ export class AgreementBook {
   /** A tombstone: the connector was removed, and its ownership with it. */
   remove(connectorId: string): AgreementChange {
     if (!this.agreements.delete(connectorId)) return 'unchanged';
-    this.rebuild();
+    this.stale = true;
     return 'removed';
   }
 
@@ -125,6 +128,7 @@ export class AgreementBook {
   }
 
   private rebuild(): void {
+    this.stale = false;
     const owners = new Map<string, Map<string, FieldOwner[]>>();
     const allowed = new Map<string, Map<string, ReadonlySet<string>>>();
     const entitiesNamed = new Set<string>();
