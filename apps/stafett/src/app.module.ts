@@ -4,6 +4,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
+import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
@@ -60,11 +61,12 @@ export class AppModule {
         ChangesModule.forRoot(),
         ConnectorsModule.forRoot({ connectors: options.connectors ?? [] }),
         HealthModule.forRoot({
-          inject: [getDataSourceToken(), KAFKA_CLIENT],
-          useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
+          inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
+          useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [
             { name: 'postgres', run: () => checkPostgres(dataSource) },
             { name: 'kafka', timeoutMs: 5_000, run: () => checkKafka(kafka) },
             { name: 'registry', run: (signal) => checkSchemaRegistry(registryUrl, signal) },
+            { name: 'agreements', run: () => checkAgreements(agreements) },
           ],
         }),
       ],
