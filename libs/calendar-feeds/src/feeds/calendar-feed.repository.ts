@@ -63,48 +63,53 @@ export class CalendarFeedRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(feed: FeedRow & { tokenHash: Buffer }): Promise<void> {
-    await this.db.query(
-      `INSERT INTO "calendar"."feed" (id, token_hash, kind, target_id, owner_organisation_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [feed.id, feed.tokenHash, feed.kind, feed.targetId, feed.ownerOrganisationId, feed.createdBy, feed.createdAt],
-    );
+    await this.db.query(`INSERT INTO "calendar"."feed" (id, token_hash, kind, target_id, owner_organisation_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      feed.id,
+      feed.tokenHash,
+      feed.kind,
+      feed.targetId,
+      feed.ownerOrganisationId,
+      feed.createdBy,
+      feed.createdAt,
+    ]);
   }
 
   /** One indexed lookup, the same for an unknown and a revoked token. */
   async resolve(tokenHash: Buffer): Promise<ResolvedFeed | undefined> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ id: string; kind: FeedKind; target_id: string; stamp: string; all_stamp: string }[]>(
       `SELECT f.id, f.kind, f.target_id, COALESCE(s.stamp, 0) AS stamp, COALESCE(a.stamp, 0) AS all_stamp
          FROM "calendar"."feed" f
          LEFT JOIN "calendar"."scope_stamp" s ON s.kind = f.kind AND s.target_id = f.target_id
          LEFT JOIN "calendar"."scope_stamp" a ON a.kind = 'all' AND a.target_id = $2
         WHERE f.token_hash = $1 AND f.revoked_at IS NULL`,
       [tokenHash, ALL_SCOPE],
-    )) as { id: string; kind: FeedKind; target_id: string; stamp: string; all_stamp: string }[];
+    );
     const r = rows[0];
     return r && { id: r.id, kind: r.kind, targetId: r.target_id, stamp: `${r.stamp}.${r.all_stamp}` };
   }
 
   /** Live feeds, newest first; with `owners`, only those owned by one of these organisations. */
   async list(owners: readonly string[] | undefined, limit: number): Promise<FeedRow[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ id: string; kind: FeedKind; target_id: string; owner_organisation_id: string | null; created_by: string; created_at: Date }[]>(
       `SELECT id, kind, target_id, owner_organisation_id, created_by, created_at FROM "calendar"."feed"
         WHERE revoked_at IS NULL ${owners ? 'AND owner_organisation_id = ANY($2::uuid[])' : ''}
         ORDER BY created_at DESC, id LIMIT $1`,
       owners ? [limit, owners] : [limit],
-    )) as { id: string; kind: FeedKind; target_id: string; owner_organisation_id: string | null; created_by: string; created_at: Date }[];
+    );
     return rows.map((r) => ({ id: r.id, kind: r.kind, targetId: r.target_id, ownerOrganisationId: r.owner_organisation_id, createdBy: r.created_by, createdAt: r.created_at }));
   }
 
   async get(id: string): Promise<FeedRow | undefined> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ id: string; kind: FeedKind; target_id: string; owner_organisation_id: string | null; created_by: string; created_at: Date }[]>(
       `SELECT id, kind, target_id, owner_organisation_id, created_by, created_at FROM "calendar"."feed" WHERE id = $1 AND revoked_at IS NULL`,
       [id],
-    )) as { id: string; kind: FeedKind; target_id: string; owner_organisation_id: string | null; created_by: string; created_at: Date }[];
+    );
     const r = rows[0];
     return r && { id: r.id, kind: r.kind, targetId: r.target_id, ownerOrganisationId: r.owner_organisation_id, createdBy: r.created_by, createdAt: r.created_at };
   }
 
   async revoke(id: string): Promise<boolean> {
-    const result = (await this.db.query(`UPDATE "calendar"."feed" SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id])) as unknown[];
+    const result = await this.db.query<unknown[]>(`UPDATE "calendar"."feed" SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
     // TypeORM answers an UPDATE with [rows, rowCount].
     const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
     return rows.length > 0;
@@ -132,22 +137,22 @@ export class CalendarFeedRepository {
                 WHERE p.person_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id LIMIT ${MAX_FEED_EVENTS}`;
         break;
     }
-    return ((await this.db.query(sql, [targetId, from, to])) as ActivityRow[]).map(toFeedActivity);
+    return (await this.db.query<ActivityRow[]>(sql, [targetId, from, to])).map(toFeedActivity);
   }
 
   /** A feed's name and the organisations that own its target (for key scopes); undefined when the target is unknown. */
   async target(kind: FeedKind, id: string): Promise<{ name: string; organisationIds: string[] } | undefined> {
     switch (kind) {
       case 'group': {
-        const rows = (await this.db.query(`SELECT name, organisation_id FROM "calendar"."group" WHERE id = $1`, [id])) as { name: string; organisation_id: string }[];
+        const rows = await this.db.query<{ name: string; organisation_id: string }[]>(`SELECT name, organisation_id FROM "calendar"."group" WHERE id = $1`, [id]);
         return rows[0] && { name: rows[0].name, organisationIds: [rows[0].organisation_id] };
       }
       case 'organisation': {
-        const rows = (await this.db.query(`SELECT name FROM "calendar"."organisation" WHERE id = $1`, [id])) as { name: string }[];
+        const rows = await this.db.query<{ name: string }[]>(`SELECT name FROM "calendar"."organisation" WHERE id = $1`, [id]);
         return rows[0] && { name: rows[0].name, organisationIds: [id] };
       }
       case 'person': {
-        const rows = (await this.db.query(`SELECT organisation_ids FROM "calendar"."person" WHERE id = $1`, [id])) as { organisation_ids: string[] }[];
+        const rows = await this.db.query<{ organisation_ids: string[] }[]>(`SELECT organisation_ids FROM "calendar"."person" WHERE id = $1`, [id]);
         // Never the person's name: a person's feed is named for what it is.
         return rows[0] && { name: 'Mina aktiviteter', organisationIds: rows[0].organisation_ids };
       }
@@ -156,28 +161,28 @@ export class CalendarFeedRepository {
 
   /** The organisation and its whole subtree (depth-bounded walk down from it). */
   async subtree(organisationId: string): Promise<string[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ id: string }[]>(
       `WITH RECURSIVE sub(id, depth) AS (
          SELECT $1::uuid, 0
          UNION
          SELECT c.id, sub.depth + 1 FROM "calendar"."organisation" c JOIN sub ON c.parent_id = sub.id WHERE sub.depth < 32
        ) SELECT DISTINCT id FROM sub`,
       [organisationId],
-    )) as { id: string }[];
+    );
     return rows.map((r) => r.id);
   }
 
   /** The organisations and all their ancestors. */
   async ancestors(organisationIds: readonly string[]): Promise<string[]> {
     if (organisationIds.length === 0) return [];
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ id: string }[]>(
       `WITH RECURSIVE up(id, parent_id, depth) AS (
          SELECT o.id, o.parent_id, 0 FROM "calendar"."organisation" o WHERE o.id = ANY($1::uuid[])
          UNION
          SELECT o.id, o.parent_id, up.depth + 1 FROM "calendar"."organisation" o JOIN up ON o.id = up.parent_id WHERE up.depth < 32
        ) SELECT DISTINCT id FROM up`,
       [[...new Set(organisationIds)]],
-    )) as { id: string }[];
+    );
     return [...new Set([...organisationIds, ...rows.map((r) => r.id)])];
   }
 }

@@ -80,8 +80,6 @@ export class CalendarProjectionController {
   @EventPattern<string>('stafett.person.state.v1')
   async onPerson(@Payload() person: Person | null, @Ctx() ctx: StafettKafkaContext): Promise<void> {
     const { id, version } = identify(ctx);
-    await write('person', () =>
-      this.projection.applyPerson(id, version, person && { id, version, organisationIds: (person.memberships ?? []).map((m) => m.organisationId) }),
-    );
+    await write('person', () => this.projection.applyPerson(id, version, person && { id, version, organisationIds: (person.memberships ?? []).map((m) => m.organisationId) }));
   }
 }

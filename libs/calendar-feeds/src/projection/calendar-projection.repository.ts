@@ -64,7 +64,7 @@ export class CalendarProjectionRepository {
       const old = await this.current<{ version: string; organisation_id: string; group_id: string | null }>(tx, 'activity', id, 'organisation_id, group_id');
       if (old && Number(old.version) >= version) return;
       const oldPersons = old
-        ? ((await tx.query(`SELECT person_id FROM "calendar"."participation" WHERE activity_id = $1`, [id])) as { person_id: string }[]).map((r) => r.person_id)
+        ? (await tx.query<{ person_id: string }[]>(`SELECT person_id FROM "calendar"."participation" WHERE activity_id = $1`, [id])).map((r) => r.person_id)
         : [];
       if (activity === null) {
         await tx.query(`DELETE FROM "calendar"."activity" WHERE id = $1`, [id]);
@@ -158,12 +158,12 @@ export class CalendarProjectionRepository {
   /** The organisations and all their ancestors (bounded by the depth of the tree, never by its size). */
   async ancestors(tx: EntityManager | DataSource, organisationIds: readonly string[]): Promise<string[]> {
     if (organisationIds.length === 0) return [];
-    const rows = (await tx.query(`${ANCESTORS} SELECT DISTINCT id FROM up`, [[...new Set(organisationIds)]])) as { id: string }[];
+    const rows = await tx.query<{ id: string }[]>(`${ANCESTORS} SELECT DISTINCT id FROM up`, [[...new Set(organisationIds)]]);
     return [...new Set([...organisationIds, ...rows.map((r) => r.id)])];
   }
 
   private async current<R extends { version: string }>(tx: EntityManager, table: string, id: string, columns: string): Promise<R | undefined> {
-    const rows = (await tx.query(`SELECT version, ${columns} FROM "calendar"."${table}" WHERE id = $1 FOR UPDATE`, [id])) as R[];
+    const rows = await tx.query<R[]>(`SELECT version, ${columns} FROM "calendar"."${table}" WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0];
   }
 

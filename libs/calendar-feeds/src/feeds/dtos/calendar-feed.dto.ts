@@ -4,7 +4,10 @@ import { FEED_KINDS, type FeedKind } from '../feed-kind';
 
 /** `POST /v1/calendar-feeds`: what the feed shows. */
 export class CreateCalendarFeedDto {
-  @ApiProperty({ enum: FEED_KINDS, description: 'group: its activities; organisation: the activities of it and its whole subtree; person: the activities the person takes part in' })
+  @ApiProperty({
+    enum: FEED_KINDS,
+    description: 'group: its activities; organisation: the activities of it and its whole subtree; person: the activities the person takes part in',
+  })
   @IsIn(FEED_KINDS)
   kind!: FeedKind;
 
