@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { ApiKeyService } from '@stafett/api';
+import type { StafettKafkaTransport } from '@stafett/connector-sdk';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
 import { createCalendarConnector } from './create-calendar-connector';
 import { activity, CalendarStateKit, group, nextLastSunday, organisation, person } from './test/calendar-state.kit';
@@ -44,6 +45,7 @@ describe('connector-calendar', () => {
   const prefix = `${uniqueId('calendar')}.`;
   const kit = new CalendarStateKit(prefix);
   let app: NestExpressApplication;
+  let sink: StafettKafkaTransport;
   let base: string;
   const keys: Record<'admin' | 'read' | 'clubA' | 'clubB', string> = { admin: ADMIN_KEY, read: '', clubA: '', clubB: '' };
 
@@ -92,7 +94,7 @@ describe('connector-calendar', () => {
 
   beforeAll(async () => {
     await kit.provision();
-    ({ app } = await createCalendarConnector(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: ADMIN_KEY }), { quiet: true }));
+    ({ app, sink } = await createCalendarConnector(testConfig({ STAFETT_TOPIC_PREFIX: prefix, STAFETT_ADMIN_API_KEY: ADMIN_KEY }), { quiet: true }));
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -239,6 +241,17 @@ describe('connector-calendar', () => {
     await kit.send('person', [{ id: ids.person, version: 2, value: null }]);
     await waitFor('the erased person’s feed to vanish', async () => ((await fetch(url)).status === 404 ? true : undefined));
     expect((await api(ADMIN_KEY, 'POST', '/v1/calendar-feeds', { kind: 'person', id: ids.person })).status).toBe(404);
+  });
+
+  it('should dead-letter a state record it cannot place (no entity id key) and go on', async () => {
+    const before = sink.counts.dead_lettered;
+    await kit.send('activity', [{ id: 'not-an-entity-id', version: 1, value: activity(randomUUID(), ids.clubA, ids.groupA, inAWeek, { title: 'Utan nyckel' }) }]);
+    await waitFor('the record in the DLQ', () => (sink.counts.dead_lettered > before ? true : undefined));
+    const { url } = await createFeed(keys.clubA, 'group', ids.groupA);
+    const later = randomUUID();
+    await kit.send('activity', [{ id: later, version: 1, value: activity(later, ids.clubA, ids.groupA, inAWeek, { title: 'Efter DLQ' }) }]);
+    const { events } = await feedWhen(url, 'the next activity', (es) => es.some((e) => e.summary === 'Efter DLQ'));
+    expect(events.map((e) => e.summary)).not.toContain('Utan nyckel');
   });
 
   describe('hostile requests', () => {

@@ -7,6 +7,7 @@ import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaC
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
+import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
@@ -52,6 +53,7 @@ export class AppModule {
         ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
+        CalendarFeedsModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
