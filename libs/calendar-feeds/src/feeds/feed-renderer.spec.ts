@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { renderFeed, type FeedActivity } from './feed-renderer';
+import { wallClock } from './zoned-date';
 
 function activity(overrides: Partial<FeedActivity> = {}): FeedActivity {
   return {
@@ -80,5 +81,22 @@ describe(renderFeed.name, () => {
 
   it('should render the same bytes for the same activities', () => {
     expect(renderFeed('x', [activity()])).toBe(renderFeed('x', [activity()]));
+  });
+});
+
+describe(wallClock.name, () => {
+  it('should read Stockholm wall-clock time on both sides of each DST switch, minute by minute', () => {
+    const cases: [string, string][] = [
+      ['2026-03-29T00:59:00Z', '2026-03-29 01:59'],
+      ['2026-03-29T01:00:00Z', '2026-03-29 03:00'],
+      ['2026-10-25T00:59:59Z', '2026-10-25 02:59'],
+      ['2026-10-25T01:00:00Z', '2026-10-25 02:00'],
+      ['2026-12-31T23:30:00Z', '2027-01-01 00:30'],
+    ];
+    for (const [instant, local] of cases) {
+      const w = wallClock(new Date(instant), 'Europe/Stockholm');
+      const pad = (n: number) => String(n).padStart(2, '0');
+      expect(`${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`).toBe(local);
+    }
   });
 });
