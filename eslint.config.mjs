@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 /** What each kind of project may import. `contract` imports nothing. */
 const typeConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contract', 'type:util', 'type:sdk'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:sdk', 'type:data-access', 'type:contract', 'type:util'] },
+  // A connector's feature lib (scope:connector, e.g. libs/calendar-feeds, which the all-in-one also serves) builds on the connector SDK;
+  // the scope axis keeps the SDK (scope:connector) out of the domains.
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contract', 'type:util', 'type:sdk'] },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contract', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },

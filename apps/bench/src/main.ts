@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4 --profile]`
- * Prints B0–B4 side by side with the ratios that show the bottleneck, and writes the figures as
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B8 --profile]`
+ * Prints B0–B5 and B8 side by side with the ratios that show the bottleneck, and writes the figures as
  * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
  */
 import 'reflect-metadata';
@@ -15,6 +15,7 @@ import { benchRecord } from './bench-data';
 import { b0ProducerPerformance, b1Kafkajs, b2Serde, b3Postgres, median, medianOf, personRows } from './micro-benchmarks';
 import { PipelineBenchmark } from './pipeline-benchmark';
 import { DomainBenchmark, type DomainRun } from './domain-benchmark';
+import { b8CalendarFeed, type CalendarRun } from './calendar-benchmark';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -40,7 +41,7 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 async function main(): Promise<void> {
   const size = Number(flag('size', '100000'));
   const runs = Number(flag('runs', '3'));
-  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5').split(','));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B8').split(','));
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
@@ -134,7 +135,13 @@ async function main(): Promise<void> {
       const domainDb = new URL(databaseUrl);
       domainDb.pathname = `${domainDb.pathname}_b5`;
       await ensureDatabase(domainDb.toString());
-      const domains = new DomainBenchmark(repo, client, { databaseUrl: domainDb.toString(), brokers, port: await freePort(), prefix: `bench${stamp}b5.`, profileDir: process.argv.includes('--profile') ? path.join(repo, 'bench-results', 'profiles') : undefined });
+      const domains = new DomainBenchmark(repo, client, {
+        databaseUrl: domainDb.toString(),
+        brokers,
+        port: await freePort(),
+        prefix: `bench${stamp}b5.`,
+        profileDir: process.argv.includes('--profile') ? path.join(repo, 'bench-results', 'profiles') : undefined,
+      });
       try {
         await domains.start();
         // size/20 clubs: size persons, size/10 groups (10 members), size/2 activities (10 participants).
@@ -145,6 +152,18 @@ async function main(): Promise<void> {
       } finally {
         await domains.stop();
         if (!process.argv.includes('--keep-db')) await dropDatabase(domainDb.toString()).catch(() => undefined);
+      }
+    }
+    if (only.has('B8')) {
+      log('B8 calendar feed: a group with ~500 activities in the window, answered over HTTP (after a change, cached, 304)');
+      // A database of its own: the register around the group is B8's own (size/2 activities of other groups).
+      const calendarDb = new URL(databaseUrl);
+      calendarDb.pathname = `${calendarDb.pathname}_b8`;
+      await ensureDatabase(calendarDb.toString());
+      try {
+        results['B8'] = await b8CalendarFeed(calendarDb.toString(), { events: 500, others: Math.max(10_000, Math.round(size / 2)), requests: 500 });
+      } finally {
+        if (!process.argv.includes('--keep-db')) await dropDatabase(calendarDb.toString()).catch(() => undefined);
       }
     }
   } finally {
@@ -222,6 +241,16 @@ function report(r: Record<string, unknown>): void {
       lines.push(`| ${run.entity} | ${fmt(run.records)} | ${run.referencesPerRecord} | ${fmt(run.recordsPerSecond)} | ${Math.round((cpu * 1e6) / run.records)} |`);
     }
     if (b4) lines.push(`| person (B4 median, no references) | ${fmt(b4.run.records)} | 0 | ${fmt(b4.median)} | |`);
+  }
+  const b8 = r['B8'] as CalendarRun | undefined;
+  if (b8) {
+    lines.push('');
+    lines.push(`| B8 calendar feed (${fmt(b8.events)} events, ${fmt(b8.bytes / 1024)} KiB; ${fmt(b8.otherActivities)} other activities) | requests | p50 ms | p99 ms |`);
+    lines.push('|---|---:|---:|---:|');
+    lines.push(`| first answer after a projection change (render) | ${b8.afterChange.requests} | ${b8.afterChange.p50Ms} | ${b8.afterChange.p99Ms} |`);
+    lines.push(`| unchanged, cached body (200) | ${b8.cached.requests} | ${b8.cached.p50Ms} | ${b8.cached.p99Ms} |`);
+    lines.push(`| unchanged, If-None-Match (304) | ${b8.notModified.requests} | ${b8.notModified.p50Ms} | ${b8.notModified.p99Ms} |`);
+    lines.push(`B8 target: p50 < 20 ms for a feed answer`);
   }
   lines.push('');
   if (b4 && m('B1')) lines.push(`B4/B1 = ${(b4.median / m('B1')!).toFixed(2)} (target >= 0.25)`);

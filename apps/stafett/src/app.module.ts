@@ -8,6 +8,7 @@ import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
+import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
 import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
 import { GroupModule } from '@stafett/group';
@@ -60,6 +61,7 @@ export class AppModule {
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
         ConnectorsModule.forRoot({ connectors: options.connectors ?? [] }),
+        CalendarFeedsModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [

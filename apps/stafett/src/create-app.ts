@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { configureApiHttp } from '@stafett/api';
+import { connectCalendarSink } from '@stafett/calendar-feeds';
 import type { StafettConfig } from '@stafett/config';
 import { IMPORT_BODY_LIMIT } from '@stafett/imports';
 import { ensureDatabase } from '@stafett/persistence';
@@ -17,6 +18,8 @@ export async function createApp(config: StafettConfig, options: AppOptions = {})
   // The key before the body, then the body within its limit, then the pipe.
   configureApiHttp(app, { jsonLimit: IMPORT_BODY_LIMIT });
   app.enableShutdownHooks();
+  // Sink connectors (started by main.ts with startAllMicroservices).
+  connectCalendarSink(app, config);
   const openApi = new DocumentBuilder()
     .setTitle('Stafett')
     .setDescription('The integration platform of Swedish organised sport: organisations, persons, groups and activities.')

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port);
+  // The sink connectors, once the built-in registry they decode with answers (it is served by this process).
+  await app.startAllMicroservices();
   const logger = app.get(Logger);
   const base = `http://127.0.0.1:${config.port}`;
   logger.log({ config: describeConfig(config) }, `Stafett listening on ${base}`);

@@ -1,5 +1,6 @@
 import { ACTIVITY_ENTITIES, ACTIVITY_MIGRATIONS } from '@stafett/activity';
 import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
+import { CALENDAR_MIGRATIONS } from '@stafett/calendar-feeds';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from '@stafett/changes';
 import { CONNECTORS_MIGRATIONS } from '@stafett/connectors';
 import { GROUP_ENTITIES, GROUP_MIGRATIONS } from '@stafett/group';
@@ -32,6 +33,7 @@ export const PLATFORM_MIGRATIONS = [
   ...IMPORTS_MIGRATIONS,
   ...CHANGES_MIGRATIONS,
   ...CONNECTORS_MIGRATIONS,
+  ...CALENDAR_MIGRATIONS,
 ];
 
 /** The entities whose imports the all-in-one takes at `POST /v1/imports` (its domain services). */
