@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PermanentSinkError, RetryableSinkError, type StafettKafkaContext } from '@stafett/connector-sdk';
+import { PermanentSinkError, RetryableSinkError, type SinkBatch, type StafettKafkaContext } from '@stafett/connector-sdk';
 import type { Activity, Group, Organisation, Person } from '@stafett/contracts';
 import { CalendarProjectionRepository } from './calendar-projection.repository';
 
@@ -76,10 +76,16 @@ export class CalendarProjectionController {
     );
   }
 
-  /** Only the person's id and the organisations of its memberships are kept: never a name, personnummer, e-mail or phone. */
-  @EventPattern<string>('stafett.person.state.v1')
-  async onPerson(@Payload() person: Person | null, @Ctx() ctx: StafettKafkaContext): Promise<void> {
-    const { id, version } = identify(ctx);
-    await write('person', () => this.projection.applyPerson(id, version, person && { id, version, organisationIds: (person.memberships ?? []).map((m) => m.organisationId) }));
+  /**
+   * Only the person's id and the organisations of its memberships are kept: never a name, personnummer,
+   * e-mail or phone. Every person change of the register passes here, so a slice is written at once.
+   */
+  @EventPattern<string>('stafett.person.state.v1', { batch: true })
+  async onPeople(@Payload() slice: SinkBatch<Person | null>): Promise<void> {
+    const people = slice.map(({ value, context }) => {
+      const { id, version } = identify(context);
+      return { id, version, person: value && { id, version, organisationIds: (value.memberships ?? []).map((m) => m.organisationId).filter((o) => UUID.test(o)) } };
+    });
+    await write('person', () => this.projection.applyPersons(people));
   }
 }

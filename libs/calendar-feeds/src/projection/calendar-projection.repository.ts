@@ -136,22 +136,41 @@ export class CalendarProjectionRepository {
    * A person's ids (for key scopes). A tombstone is an erased person: the participations vanish
    * and the person's own feeds are revoked (their tokens answer 404 from then on).
    */
-  async applyPerson(id: string, version: number, person: ProjectedPerson | null): Promise<void> {
+  /**
+   * A slice of person states in one transaction (every person change of the register passes here, so
+   * no statement runs per person): the newest version of each id wins, older or equal ones change
+   * nothing; a tombstone removes the person's participations and revokes its person feeds.
+   */
+  async applyPersons(people: readonly { id: string; version: number; person: ProjectedPerson | null }[]): Promise<void> {
+    const latest = new Map<string, { id: string; version: number; person: ProjectedPerson | null }>();
+    for (const p of people) if ((latest.get(p.id)?.version ?? 0) <= p.version) latest.set(p.id, p);
+    if (latest.size === 0) return;
     await this.db.transaction(async (tx) => {
-      const old = await this.current<{ version: string }>(tx, 'person', id, 'id');
-      if (old && Number(old.version) >= version) return;
-      if (person === null) {
-        await tx.query(`DELETE FROM "calendar"."person" WHERE id = $1`, [id]);
-        await tx.query(`DELETE FROM "calendar"."participation" WHERE person_id = $1`, [id]);
-        await tx.query(`UPDATE "calendar"."feed" SET revoked_at = now() WHERE kind = 'person' AND target_id = $1 AND revoked_at IS NULL`, [id]);
-        await this.raise(tx, [['person', id]]);
-        return;
-      }
-      await tx.query(
-        `INSERT INTO "calendar"."person" (id, version, organisation_ids) VALUES ($1, $2, $3::uuid[])
-         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids`,
-        [id, version, [...new Set(person.organisationIds)]],
+      const kept = new Map(
+        (await tx.query<{ id: string; version: string }[]>(`SELECT id, version FROM "calendar"."person" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...latest.keys()]])).map(
+          (r) => [r.id, Number(r.version)],
+        ),
       );
+      const fresh = [...latest.values()].filter((p) => (kept.get(p.id) ?? 0) < p.version);
+      const gone = fresh.filter((p) => p.person === null).map((p) => p.id);
+      const upserts = fresh.filter((p) => p.person !== null);
+      if (gone.length > 0) {
+        await tx.query(`DELETE FROM "calendar"."person" WHERE id = ANY($1::uuid[])`, [gone]);
+        await tx.query(`DELETE FROM "calendar"."participation" WHERE person_id = ANY($1::uuid[])`, [gone]);
+        await tx.query(`UPDATE "calendar"."feed" SET revoked_at = now() WHERE kind = 'person' AND target_id = ANY($1::uuid[]) AND revoked_at IS NULL`, [gone]);
+        await this.raise(
+          tx,
+          gone.map((id) => ['person', id] as const),
+        );
+      }
+      if (upserts.length > 0) {
+        await tx.query(
+          `INSERT INTO "calendar"."person" (id, version, organisation_ids)
+           SELECT u.id, u.version, u.orgs::uuid[] FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, version, orgs)
+           ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids`,
+          [upserts.map((p) => p.id), upserts.map((p) => String(p.version)), upserts.map((p) => `{${[...new Set(p.person!.organisationIds)].join(',')}}`)],
+        );
+      }
     });
   }
 
