@@ -43,9 +43,15 @@ export class RunResultsConsumer {
     await consumer?.stop().catch(() => undefined);
   }
 
-  /** One statement per consumed batch; results of other batches (imports API, other producers) are skipped by the join. */
+  /**
+   * Results of other batches (imports API, producers of their own) are most of what passes here, and
+   * are skipped in node: one small query for the runs in progress, and an insert only for theirs.
+   */
   async store(results: readonly ImportResult[]): Promise<void> {
-    const rows = results.filter((r) => UUID.test(r.recordId) && UUID.test(r.batchId));
+    const candidates = results.filter((r) => UUID.test(r.recordId) && UUID.test(r.batchId));
+    if (candidates.length === 0) return;
+    const running = new Set((await this.pool.query<{ id: string }>(`SELECT id FROM connect.run WHERE status = 'RUNNING'`)).rows.map((r) => r.id));
+    const rows = candidates.filter((r) => running.has(r.batchId.toLowerCase()));
     if (rows.length === 0) return;
     await this.pool.query(
       `INSERT INTO connect.run_result (record_id, run_id, outcome, reasons)
