@@ -6,11 +6,12 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
 import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
-import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
+import { checkPostgres, poolOf, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
 import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
 import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
+import { OrganisationTree } from '@stafett/entity-pipeline';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
 import { ImportsModule } from '@stafett/imports';
@@ -60,7 +61,11 @@ export class AppModule {
         ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
-        ConnectorsModule.forRoot({ connectors: options.connectors ?? [] }),
+        ConnectorsModule.forRoot({
+          connectors: options.connectors ?? [],
+          // Scoped keys see the connectors of their subtree, by the organisation service's projection of its state topic.
+          organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree('organisation', poolOf(dataSource)) },
+        }),
         CalendarFeedsModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],

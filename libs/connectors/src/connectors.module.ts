@@ -7,7 +7,7 @@ import { ConnectorRuntimeModule, type SourceConnector } from '@stafett/connector
 import { TopicNames } from '@stafett/contracts';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from '@stafett/persistence';
-import { CONNECTOR_TYPES, CONNECTORS_OPTIONS, type ConnectorsModuleOptions } from './connectors-options';
+import { CONNECTOR_TYPES, CONNECTORS_OPTIONS, ORGANISATION_SUBTREES, ROOT_ONLY, type ConnectorsModuleOptions } from './connectors-options';
 import { ConnectorsService } from './connectors.service';
 import { AgreementStore } from './database/agreement.store';
 import { ConnectorsController } from './http/connectors.controller';
@@ -60,11 +60,18 @@ export class ConnectorsModule {
           new AgreementPublisher(kafka, serde, new TopicNames(options.topicPrefix ?? config.topicPrefix), config.databaseUrl, store),
       },
       { provide: ConnectorsLifecycle, inject: [AgreementPublisher], useFactory: (p: AgreementPublisher) => new ConnectorsLifecycle(p) },
+      options.organisationSubtrees
+        ? { provide: ORGANISATION_SUBTREES, inject: options.organisationSubtrees.inject ?? [], useFactory: options.organisationSubtrees.useFactory }
+        : { provide: ORGANISATION_SUBTREES, useValue: ROOT_ONLY },
       ConnectorsService,
     ];
     return {
       module: ConnectorsModule,
-      imports: [ApiModule, ConnectorRuntimeModule.forRoot(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix })],
+      imports: [
+        ...(options.organisationSubtrees?.imports ?? []),
+        ApiModule,
+        ConnectorRuntimeModule.forRoot(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),
+      ],
       controllers: [ConnectorsController],
       providers,
       exports: [ConnectorsService],

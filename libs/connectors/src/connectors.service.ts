@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Problems } from '@stafett/api';
 import { ConnectorConfigError, RunConflictError, SourceRuntime, type RunInput, type RunIssue, type RunView } from '@stafett/connector-sdk';
 import { AgreementStore, type StoredAgreement } from './database/agreement.store';
-import { CONNECTOR_TYPES, type ConnectorTypes } from './connectors-options';
+import { CONNECTOR_TYPES, ORGANISATION_SUBTREES, type ConnectorTypes, type OrganisationSubtrees } from './connectors-options';
 import { checkAgreement, toContract, type AgreementDocument, type AgreementInput } from './domain/agreement-schema';
 import { AgreementPublisher } from './publishing/agreement.publisher';
 
@@ -35,7 +35,8 @@ const stateOf = (a: StoredAgreement, lastRun: RunView | undefined): ConnectorSta
  * The connector management use cases (as Kafka Connect's REST API): agreements created, replaced
  * and deleted with their publication in one transaction, status, pause/resume, reset of the saved
  * state, and runs. `scope`: the organisation of an organisation-scoped key, which sees and manages
- * only that organisation's connectors (everything else is 404); null for a global key.
+ * only the connectors of its subtree (DESIGN §2; everything else is 404, as an unknown id) and
+ * creates agreements only for organisations in it; null for a global key.
  */
 @Injectable()
 export class ConnectorsService {
@@ -44,10 +45,11 @@ export class ConnectorsService {
     private readonly publisher: AgreementPublisher,
     private readonly runtime: SourceRuntime,
     @Inject(CONNECTOR_TYPES) private readonly types: ConnectorTypes,
+    @Inject(ORGANISATION_SUBTREES) private readonly tree: OrganisationSubtrees,
   ) {}
 
   async list(scope: string | null): Promise<{ items: ConnectorListItem[] }> {
-    const all = await this.store.list(scope);
+    const all = await this.store.list(scope === null ? null : await this.tree.subtree(scope.toLowerCase()));
     const lastRuns = await this.runtime.store.lastRuns(all.map((a) => a.agreement.connectorId));
     return {
       items: all.map((a) => {
@@ -59,13 +61,11 @@ export class ConnectorsService {
   }
 
   async status(connectorId: string, scope: string | null): Promise<ConnectorStatus> {
-    const stored = await this.store.get(connectorId, scope);
-    if (!stored) throw notFound();
-    return this.statusOf(stored);
+    return this.statusOf(await this.visible(connectorId, scope));
   }
 
   async create(body: unknown, scope: string | null): Promise<ConnectorStatus> {
-    const input = this.checked(body, scope);
+    const input = await this.checked(body, scope);
     const created = await this.store.transaction(async (tx) => {
       const row = await this.store.insert(tx, input);
       if (row) await this.publisher.append(tx, input.connectorId, row.agreement);
@@ -76,13 +76,14 @@ export class ConnectorsService {
   }
 
   async replace(connectorId: string, body: unknown, scope: string | null): Promise<ConnectorStatus> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
-    const input = this.checked(body, scope);
+    await this.visible(connectorId, scope);
+    const input = await this.checked(body, scope);
     if (input.connectorId !== connectorId) {
       throw Problems.validation([{ field: 'connectorId', code: 'INVALID_FORMAT', message: 'must be the id of the connector in the path (an id cannot change)' }]);
     }
     const updated = await this.store.transaction(async (tx) => {
-      if (!(await this.store.get(connectorId, scope, tx, true))) return undefined;
+      const current = await this.store.get(connectorId, tx, true);
+      if (!current || !(await this.sees(scope, current))) return undefined;
       const row = await this.store.update(tx, input);
       await this.publisher.append(tx, connectorId, row.agreement);
       return row;
@@ -92,7 +93,7 @@ export class ConnectorsService {
   }
 
   async remove(connectorId: string, scope: string | null): Promise<void> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
+    await this.visible(connectorId, scope);
     await this.runtime.cancel(connectorId, 'The connector was deleted.');
     await this.store.transaction(async (tx) => {
       await this.store.delete(tx, connectorId);
@@ -102,20 +103,20 @@ export class ConnectorsService {
   }
 
   async pause(connectorId: string, scope: string | null): Promise<ConnectorStatus> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
+    await this.visible(connectorId, scope);
     await this.store.setPaused(connectorId, true);
     await this.runtime.cancel(connectorId);
     return this.status(connectorId, scope);
   }
 
   async resume(connectorId: string, scope: string | null): Promise<ConnectorStatus> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
+    await this.visible(connectorId, scope);
     await this.store.setPaused(connectorId, false);
     return this.status(connectorId, scope);
   }
 
   async reset(connectorId: string, scope: string | null): Promise<ConnectorStatus> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
+    await this.visible(connectorId, scope);
     if (this.runtime.isRunning(connectorId)) throw Problems.conflict('The connector is running; pause it before forgetting its saved state.');
     await this.runtime.store.resetStates(connectorId);
     return this.status(connectorId, scope);
@@ -123,8 +124,7 @@ export class ConnectorsService {
 
   /** The connector a run would use, checked before a file is received. */
   async runnable(connectorId: string, scope: string | null): Promise<{ stored: StoredAgreement; acceptsFile: boolean }> {
-    const stored = await this.store.get(connectorId, scope);
-    if (!stored) throw notFound();
+    const stored = await this.visible(connectorId, scope);
     if (stored.paused) throw Problems.conflict('The connector is paused; resume it first.');
     const connector = this.types.get(stored.agreement.connectorType);
     if (!connector) throw Problems.conflict(`Connectors of type ${stored.agreement.connectorType} do not run in this service.`);
@@ -148,7 +148,7 @@ export class ConnectorsService {
   }
 
   async runStatus(connectorId: string, runId: string, scope: string | null): Promise<RunView> {
-    if (!(await this.store.get(connectorId, scope))) throw notFound();
+    await this.visible(connectorId, scope);
     const run = await this.runtime.store.run(connectorId, runId);
     if (!run) throw Problems.notFound('No run with this id.');
     return run;
@@ -166,11 +166,23 @@ export class ConnectorsService {
     return { connectorId: id, agreement: stored.agreement, state: stateOf(stored, lastRun), lastRun: lastRun ?? null, totals, errors };
   }
 
-  private checked(body: unknown, scope: string | null): AgreementInput {
+  /** The connector, if the key may see it: its agreement's organisation is in the key's subtree. Else 404, as an unknown id. */
+  private async visible(connectorId: string, scope: string | null): Promise<StoredAgreement> {
+    const stored = await this.store.get(connectorId);
+    if (!stored || !(await this.sees(scope, stored))) throw notFound();
+    return stored;
+  }
+
+  private async sees(scope: string | null, stored: StoredAgreement): Promise<boolean> {
+    return scope === null || this.tree.containsAny(scope.toLowerCase(), [stored.agreement.organisationId]);
+  }
+
+  /** The agreement checked; through a scoped key its organisation must be in the key's subtree (422 naming organisationId, as every invalid field). */
+  private async checked(body: unknown, scope: string | null): Promise<AgreementInput> {
     const checked = checkAgreement(body, (type) => this.types.get(type)?.spec());
     if ('errors' in checked) throw Problems.validation(checked.errors, 'The agreement is invalid; see errors.');
-    if (scope !== null && checked.agreement.organisationId !== scope.toLowerCase()) {
-      throw Problems.validation([{ field: 'organisationId', code: 'OUT_OF_SCOPE', message: 'must be the organisation the API key is bound to' }]);
+    if (scope !== null && !(await this.tree.containsAny(scope.toLowerCase(), [checked.agreement.organisationId]))) {
+      throw Problems.validation([{ field: 'organisationId', code: 'OUT_OF_SCOPE', message: "must be an organisation of the API key's subtree" }]);
     }
     return checked.agreement;
   }

@@ -24,19 +24,19 @@ export class AgreementStore {
     return inTransaction(this.pool, work);
   }
 
-  /** `scope`: an organisation-scoped key sees only its organisation's connectors (null: every one). */
-  async get(connectorId: string, scope: string | null, db: Pool | PoolClient = this.pool, lock = false): Promise<StoredAgreement | undefined> {
-    const { rows } = await db.query<Row>(
-      `SELECT agreement, revision, updated_at, paused FROM connect.agreement WHERE connector_id = $1 AND ($2::uuid IS NULL OR organisation_id = $2::uuid)${lock ? ' FOR UPDATE' : ''}`,
-      [connectorId, scope],
-    );
+  /** The agreement of a connector, whoever may see it (the service decides by the key's subtree). */
+  async get(connectorId: string, db: Pool | PoolClient = this.pool, lock = false): Promise<StoredAgreement | undefined> {
+    const { rows } = await db.query<Row>(`SELECT agreement, revision, updated_at, paused FROM connect.agreement WHERE connector_id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      connectorId,
+    ]);
     return rows[0] ? stored(rows[0]) : undefined;
   }
 
-  async list(scope: string | null): Promise<StoredAgreement[]> {
+  /** `within`: the organisations of a scoped key's subtree (only their connectors); null: every connector. */
+  async list(within: readonly string[] | null): Promise<StoredAgreement[]> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT agreement, revision, updated_at, paused FROM connect.agreement WHERE ($1::uuid IS NULL OR organisation_id = $1::uuid) ORDER BY connector_id LIMIT 1000`,
-      [scope],
+      `SELECT agreement, revision, updated_at, paused FROM connect.agreement WHERE ($1::uuid[] IS NULL OR organisation_id = ANY($1::uuid[])) ORDER BY connector_id LIMIT 1000`,
+      [within],
     );
     return rows.map(stored);
   }

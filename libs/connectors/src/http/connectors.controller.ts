@@ -3,7 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery } from '@ne
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiProblemResponses, ApiResource, KeyScope, ProblemException, Problems, ProblemType, RequireRole } from '@stafett/api';
 import type { RunView } from '@stafett/connector-sdk';
-import { CONNECTORS_OPTIONS, DEFAULT_MAX_FILE_BYTES, type ConnectorsModuleOptions } from '../connectors-options';
+import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
+import { CONNECTORS_OPTIONS, type ConnectorsModuleOptions } from '../connectors-options';
 import { ConnectorsService, type ConnectorListItem, type ConnectorStatus } from '../connectors.service';
 import { AGREEMENT_SCHEMA, CONNECTOR_ID_PATTERN } from '../domain/agreement-schema';
 import { reportCsv, reportLine, writeReportXlsx } from './report-file';
@@ -30,8 +31,9 @@ export class ConnectorsController {
   constructor(
     private readonly connectors: ConnectorsService,
     @Inject(CONNECTORS_OPTIONS) options: ConnectorsModuleOptions,
+    @Inject(STAFETT_CONFIG) config: StafettConfig,
   ) {
-    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.maxFileBytes = options.maxFileBytes ?? config.connectorMaxFileBytes;
   }
 
   @Get()
