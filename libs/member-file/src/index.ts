@@ -6,3 +6,4 @@ export * from './read/read-member-file';
 export { sniffFormat, SpooledFile, type FileFormat } from './read/spooled-file';
 export * from './write/write-member-file';
 export * from './client/persons-client';
+export * from './generated-register';

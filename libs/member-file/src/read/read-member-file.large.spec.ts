@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { options } from '../test/member-files';
-import { writeGeneratedRegister } from '../test/generated-register';
+import { writeGeneratedRegister } from '../generated-register';
 import { readMemberFile } from './read-member-file';
 
 describe(`${readMemberFile.name} (100,000 rows)`, () => {
