@@ -41,8 +41,8 @@ export type ParsedRow =
       readonly externalId: string;
       readonly payload: PersonImportPayload;
       readonly notes: readonly Reason[];
-      /** Keys a file may hold once (hashed, never the personnummer in clear): the field and its key. */
-      readonly keys: readonly { readonly field: MemberField; readonly key: string }[];
+      /** Keys a file may hold once (keyed hashes, never the personnummer in clear): the field and its hash. */
+      readonly keys: readonly { readonly field: MemberField; readonly hash: Buffer }[];
     }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
@@ -116,8 +116,8 @@ export function derivedExternalId(personnummer: string, key: Buffer): string {
 }
 
 /** A key of the duplicate check, hashed so the personnummer is never held in clear. */
-function fileKey(field: MemberField, value: string, key: Buffer): string {
-  return createHmac('sha256', key).update(`${field}\u0000${value}`).digest().subarray(0, 16).toString('base64');
+function fileKey(field: MemberField, value: string, key: Buffer): Buffer {
+  return createHmac('sha256', key).update(`${field}\u0000${value}`).digest();
 }
 
 /**
@@ -151,7 +151,7 @@ export function parseMemberRow(cells: readonly CellValue[], ctx: RowContext): Pa
   }
 
   const payload: { -readonly [K in keyof PersonImportPayload]: PersonImportPayload[K] } = {};
-  const keys: { field: MemberField; key: string }[] = [];
+  const keys: { field: MemberField; hash: Buffer }[] = [];
   let personnummer: string | undefined;
   const pnrRaw = raw('personalIdentityNumber');
   const pnrText = typeof pnrRaw === 'number' && Number.isInteger(pnrRaw) && pnrRaw < 1e10 ? pnrRaw.toFixed(0).padStart(10, '0') : cellText(pnrRaw);
@@ -161,7 +161,7 @@ export function parseMemberRow(cells: readonly CellValue[], ctx: RowContext): Pa
     else {
       personnummer = form.value;
       payload.personalIdentityNumber = form.value;
-      keys.push({ field: 'personalIdentityNumber', key: fileKey('personalIdentityNumber', form.value, ctx.externalIdKey) });
+      keys.push({ field: 'personalIdentityNumber', hash: fileKey('personalIdentityNumber', form.value, ctx.externalIdKey) });
       if (form.centuryAdded) {
         const { century, separator } = form.centuryAdded;
         notes.push({
@@ -174,7 +174,7 @@ export function parseMemberRow(cells: readonly CellValue[], ctx: RowContext): Pa
   }
 
   const memberNumber = text('memberNumber');
-  if (memberNumber !== '') keys.push({ field: 'memberNumber', key: fileKey('memberNumber', memberNumber, ctx.externalIdKey) });
+  if (memberNumber !== '') keys.push({ field: 'memberNumber', hash: fileKey('memberNumber', memberNumber, ctx.externalIdKey) });
 
   for (const f of ['firstName', 'lastName'] as const) {
     const v = text(f);

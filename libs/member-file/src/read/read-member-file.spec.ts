@@ -1,6 +1,6 @@
 import { MemberFileCode, MemberFileRefusedError } from '../member-file-codes';
 import { ORGANISATION_ID, csv, readAll, records, rejections, xlsx } from '../test/member-files';
-import { derivedExternalId, type MemberRecordMessage } from '../index';
+import { derivedExternalId } from '../index';
 import { TEST_KEY } from '../test/member-files';
 import { readMemberFile } from './read-member-file';
 
@@ -255,7 +255,7 @@ describe(readMemberFile.name, () => {
       const first = await readAll('m.csv', bytes, undefined, { checkpointEvery: 10 });
       const saved = first.find((m) => m.kind === 'state')!;
       const resumed = await readAll('m.csv', bytes, saved.state, { checkpointEvery: 10 });
-      expect((records(resumed)[0] as MemberRecordMessage).position.row).toBe(12);
+      expect(records(resumed)[0].position.row).toBe(12);
       expect(records(resumed)).toHaveLength(15);
       const other = await readAll('m.csv', csv(many.slice(0, 20)), saved.state, { checkpointEvery: 10 });
       expect(records(other)).toHaveLength(19);

@@ -3,6 +3,7 @@ import type { Reason } from '@stafett/contracts';
 import { mapHeaders, type ColumnMap, type MemberField } from '../member-fields';
 import { MemberFileCode, MemberFileRefusedError } from '../member-file-codes';
 import { CONTRACT_FIELD, cellText, parseMemberRow, type RowContext } from './member-row';
+import { DuplicateIndex } from './duplicate-index';
 import { csvRows, xlsxRows, type RawRow } from './row-sources';
 import { SpooledFile, sniffFormat, type FileFormat } from './spooled-file';
 
@@ -128,9 +129,7 @@ export async function* readMemberFile(input: MemberFileInput, state: MemberFileS
     // Pass 1: the whole file must read; find the header and the keys that occur twice.
     let context: RowContext | undefined;
     let headerRow = 0;
-    const firstRowOf = new Map<string, number>();
-    /** Row → the other row with its key, and which field. */
-    const duplicates = new Map<number, { other: number; field: MemberField }>();
+    const keys = new DuplicateIndex<MemberField>();
     try {
       for await (const { row, cells } of rowsOf()) {
         if (options.signal?.aborted) throw options.signal.reason;
@@ -143,19 +142,13 @@ export async function* readMemberFile(input: MemberFileInput, state: MemberFileS
         }
         const parsed = parseMemberRow(cells, context);
         if (!parsed.ok) continue;
-        for (const { field, key } of parsed.keys) {
-          const first = firstRowOf.get(key);
-          if (first === undefined) firstRowOf.set(key, row);
-          else {
-            if (!duplicates.has(row)) duplicates.set(row, { other: first, field });
-            if (!duplicates.has(first)) duplicates.set(first, { other: row, field });
-          }
-        }
+        for (const { field, hash } of parsed.keys) keys.add(field, hash, row);
       }
     } catch (e) {
       unreadable(e);
     }
-    firstRowOf.clear();
+    /** Row → the other row with its key, and which field (only rows with a duplicate). */
+    const duplicates = keys.duplicates();
     if (!context) throw new MemberFileRefusedError(MemberFileCode.MISSING_COLUMNS, `The file ${input.name} has no header row (no rows at all); nothing was imported.`);
 
     // Pass 2: send.

@@ -29,7 +29,7 @@ function cellOf(value: ExcelValue): CellValue {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellOf((value.result ?? null) as ExcelValue);
+    if ('result' in value) return cellOf(value.result ?? null);
     if ('text' in value && typeof value.text === 'string') return value.text;
     if ('error' in value) return null;
   }
