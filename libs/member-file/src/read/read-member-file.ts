@@ -121,7 +121,7 @@ export async function* readMemberFile(input: MemberFileInput, state: MemberFileS
       if (e instanceof MemberFileRefusedError) throw e;
       if (options.signal?.aborted) throw e;
       throw new MemberFileRefusedError(
-        format.kind === 'xlsx' ? MemberFileCode.UNREADABLE_FILE : MemberFileCode.UNREADABLE_FILE,
+        MemberFileCode.UNREADABLE_FILE,
         `The file ${input.name} cannot be read as ${format.kind === 'xlsx' ? 'an Excel workbook' : 'a csv'} (${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'}); nothing was imported.`,
       );
     };
