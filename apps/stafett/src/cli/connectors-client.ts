@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { PlatformError } from '@stafett/member-file';
 
 export interface ConnectorStatus {
@@ -65,7 +65,7 @@ export class ConnectorsClient {
   /** Uploads the file as the run's body (streamed). */
   async startRun(connectorId: string, file: { name: string; stream: Readable; size: number; contentType: string }, asOf?: string): Promise<{ runId: string }> {
     const query = new URLSearchParams({ filename: file.name, ...(asOf ? { asOf } : {}) });
-    return this.json('POST', `/v1/connectors/${encodeURIComponent(connectorId)}/runs?${query}`, file.stream, file.contentType, { 'content-length': String(file.size) });
+    return this.json('POST', `/v1/connectors/${encodeURIComponent(connectorId)}/runs?${query.toString()}`, file.stream, file.contentType, { 'content-length': String(file.size) });
   }
 
   async run(connectorId: string, runId: string): Promise<RunStatus> {
@@ -85,11 +85,16 @@ export class ConnectorsClient {
   private async request(method: string, path: string, body?: string | Readable, contentType?: string, headers: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.baseUrl), {
+      // A stream body needs `duplex: 'half'` (undici), which RequestInit does not declare.
+      const init: RequestInit & { duplex?: 'half' } = {
         method,
         headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...headers },
-        ...(body === undefined ? {} : { body: body as unknown as RequestInit['body'], duplex: 'half' }),
-      } as RequestInit);
+      };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
+        init.duplex = 'half';
+      }
+      res = await fetch(new URL(path, this.baseUrl), init);
     } catch (e) {
       throw new PlatformError(0, `Cannot reach the platform at ${this.baseUrl}: ${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)}`);
     }

@@ -57,7 +57,7 @@ class FakePlatform {
       this.connectors.push({ ...agreement, state: 'RUNNING', lastRun: null });
       return send(201, { connectorId: agreement.connectorId });
     }
-    const connector = this.connectors.find((c) => c.connectorId === id) as (ConnectorStatus & { sourceSystem?: string }) | undefined;
+    const connector = this.connectors.find<ConnectorStatus & { sourceSystem?: string }>((c): c is ConnectorStatus & { sourceSystem?: string } => c.connectorId === id);
     if (!connector) return send(404, { title: 'Not found', status: 404, detail: 'No connector with this id.' });
     if (!runId && req.url!.includes('/runs') && req.method === 'POST') {
       this.uploads.push({ path: req.url!, contentType: req.headers['content-type'], body });
