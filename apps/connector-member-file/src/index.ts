@@ -1,0 +1,3 @@
+export * from './member-file.connector';
+export * from './member-file-connector.module';
+export * from './member-register-export.controller';
