@@ -313,8 +313,14 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     }
     const targetId = c.targetId ?? linked ?? byKey;
     const existing = targetId ? b.states.get(targetId) : undefined;
-    // A scoped key sees nothing outside its subtree: an entity there is as good as absent.
-    if (existing && subtree && !this.inScope(existing.state, subtree)) return reject(this.outOfScope());
+    // A scoped key sees nothing outside its subtree: an entity there is as good as absent, unless an
+    // import joins it by its natural key (a member of another club joining this one: join fields only).
+    let joining = false;
+    if (existing && subtree && !this.inScope(existing.state, subtree)) {
+      const joinable = rules.joinFields !== undefined && c.op === 'UPSERT' && !c.targetId && c.expectedVersion === undefined && !linked && byKey === existing.state.id;
+      if (!joinable) return reject(this.outOfScope());
+      joining = true;
+    }
     if (c.targetId && !existing)
       return reject({
         code: ReasonCode.NOT_FOUND,
@@ -402,6 +408,11 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         }
         payload = screenedFields.payload;
       }
+    }
+    if (joining && payload) {
+      const joined = joinOnly(payload, new Set([...(rules.joinFields ?? []), rules.naturalKeyField]), rules.entity);
+      payload = joined.payload;
+      warnings = [...warnings, ...joined.reasons];
     }
 
     const validated = rules.validate(payload, existing?.state, b.resolver, context);
@@ -634,4 +645,27 @@ class BatchView<S extends EntityState> {
     if (key) this.byKey.delete(key);
     for (const e of state.externalIds) this.links.delete(linkKey(e.system, e.id));
   }
+}
+
+/**
+ * The payload of a scoped import that joins an entity outside its subtree: only the join fields (and
+ * the natural key it matched by) are kept, every other given field and every `clearFields` entry is
+ * dropped with FIELD_OUTSIDE_SCOPE (clearing would take away what the other organisations keep).
+ */
+function joinOnly<P>(payload: P, keep: ReadonlySet<string>, entity: string): { payload: P; reasons: Reason[] } {
+  const record = payload as Record<string, unknown>;
+  const reasons: Reason[] = [];
+  const trimmed: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (field === 'clearFields') {
+      const entries = Array.isArray(value) ? value : [];
+      for (const entry of entries) reasons.push({ code: ReasonCode.FIELD_OUTSIDE_SCOPE, field: String(entry), message: `Not cleared: the ${entity} belongs to organisations outside the API key's; only ${[...keep].join(', ')} can be given.` });
+      trimmed[field] = [];
+    } else if (value === null || value === undefined || keep.has(field)) trimmed[field] = value;
+    else {
+      trimmed[field] = null;
+      reasons.push({ code: ReasonCode.FIELD_OUTSIDE_SCOPE, field, message: `Not changed: the ${entity} belongs to organisations outside the API key's; only ${[...keep].join(', ')} can be given.` });
+    }
+  }
+  return { payload: trimmed as P, reasons };
 }

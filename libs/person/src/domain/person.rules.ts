@@ -104,6 +104,8 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
   readonly entity = 'person';
   readonly schema = 'person';
   readonly naturalKeyField = 'personalIdentityNumber';
+  /** A member of another club joins a club by its member file: through its scoped key only the membership applies. */
+  readonly joinFields = ['memberships'] as const;
   readonly contracts = (() => {
     const c = entityContracts('person');
     return {
