@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { InvalidConfigError, loadConfig, StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { LoggingModule } from '@stafett/observability';
-import { memberFileExternalIdKey, MemberFileConnectorModule } from './member-file-connector.module';
+import { memberFileExternalIdKey, MemberFileConnectorModule } from '@stafett/member-file';
 
 /** The member-file connector alone. */
 @Module({})

@@ -11,6 +11,7 @@ import { ActivityModule } from '@stafett/activity';
 import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
 import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
+import { MemberFileConnector, MemberFileConnectorModule, memberFileExternalIdKey } from '@stafett/member-file';
 import { OrganisationTree } from '@stafett/entity-pipeline';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
@@ -24,7 +25,7 @@ export function builtInOrConfiguredRegistry(config: StafettConfig): string {
   return config.schemaRegistryUrl ?? `http://127.0.0.1:${config.port}/registry`;
 }
 
-/** What the all-in-one hosts beyond the platform: the connector types it runs (none unless given). */
+/** What the all-in-one hosts beyond the platform: the connector types it runs (default: the member file). */
 export interface AppOptions {
   readonly connectors?: ConnectorsModuleOptions['connectors'];
 }
@@ -35,6 +36,8 @@ export class AppModule {
   static forRoot(config: StafettConfig, options: AppOptions = {}): DynamicModule {
     const registryUrl = builtInOrConfiguredRegistry(config);
     const builtInRegistry = config.schemaRegistryUrl === undefined;
+    // The member-file connector (and its register export) against this process's own REST API.
+    const memberFile = MemberFileConnectorModule.forRoot({ externalIdKey: memberFileExternalIdKey(config), platformUrl: `http://127.0.0.1:${config.port}` });
     return {
       module: AppModule,
       imports: [
@@ -62,11 +65,13 @@ export class AppModule {
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
         ConnectorsModule.forRoot({
-          connectors: options.connectors ?? [],
+          connectors: options.connectors ?? [MemberFileConnector],
+          connectorImports: [memberFile],
           // Scoped keys see the connectors of their subtree, by the organisation service's projection of its state topic.
           organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree('organisation', poolOf(dataSource)) },
         }),
         CalendarFeedsModule.forRoot(),
+        memberFile,
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [

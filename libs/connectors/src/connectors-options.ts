@@ -32,6 +32,8 @@ export const ROOT_ONLY: OrganisationSubtrees = {
 export interface ConnectorsModuleOptions {
   /** The source connector classes this app hosts (Nest providers); agreements of other types are refused. */
   readonly connectors?: readonly Type<SourceConnector>[];
+  /** Modules that provide what the connector classes inject (e.g. `MemberFileConnectorModule.forRoot(…)`). */
+  readonly connectorImports?: ModuleMetadata['imports'];
   /** Largest file a run takes (`POST /v1/connectors/:id/runs`), in bytes; default: the config's STAFETT_CONNECTOR_MAX_FILE_BYTES (200 MB). */
   readonly maxFileBytes?: number;
   /** The organisation subtrees of scoped keys; default ROOT_ONLY (a host without a projection of the organisations). */

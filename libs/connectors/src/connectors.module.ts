@@ -68,6 +68,7 @@ export class ConnectorsModule {
     return {
       module: ConnectorsModule,
       imports: [
+        ...(options.connectorImports ?? []),
         ...(options.organisationSubtrees?.imports ?? []),
         ApiModule,
         ConnectorRuntimeModule.forRoot(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),

@@ -7,3 +7,6 @@ export { sniffFormat, SpooledFile, type FileFormat } from './read/spooled-file';
 export * from './write/write-member-file';
 export * from './client/persons-client';
 export * from './generated-register';
+export * from './connector/member-file.connector';
+export * from './connector/member-file-connector.module';
+export * from './connector/member-register-export.controller';

@@ -37,7 +37,7 @@ export class MemberFileConnectorModule {
         { provide: MEMBER_FILE_PLATFORM_URL, useValue: options.platformUrl },
         MemberFileConnector,
       ],
-      exports: [MemberFileConnector],
+      exports: [MemberFileConnector, MEMBER_FILE_EXTERNAL_ID_KEY, MEMBER_FILE_PLATFORM_URL],
     };
   }
 }

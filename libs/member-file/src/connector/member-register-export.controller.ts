@@ -2,7 +2,8 @@ import { Controller, Get, Headers, Inject, Query, Res, UseFilters } from '@nestj
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { ProblemDetailsFilter, Problems } from '@stafett/api';
-import { PersonsClient, PlatformError, writeMemberFile, type MemberFileFormat } from '@stafett/member-file';
+import { PersonsClient, PlatformError } from '../client/persons-client';
+import { writeMemberFile, type MemberFileFormat } from '../write/write-member-file';
 
 /** Where the connector reads the register: the platform's public REST API (a connector never reads domain tables). */
 export const MEMBER_FILE_PLATFORM_URL = Symbol('MEMBER_FILE_PLATFORM_URL');

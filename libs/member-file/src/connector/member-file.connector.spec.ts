@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { Readable } from 'node:stream';
 import type { ConnectorAgreement } from '@stafett/contracts';
 import type { ConnectorContext, ProgressUpdate, SourceMessage } from '@stafett/connector-sdk';
-import { MemberFileRefusedError } from '@stafett/member-file';
+import { MemberFileRefusedError } from '../member-file-codes';
 import { MemberFileConnector, type MemberFileConfig } from './member-file.connector';
 
 const ORGANISATION_ID = '0b0b8f3e-4d6c-4f55-9d43-5b5f1c1a2b3c';

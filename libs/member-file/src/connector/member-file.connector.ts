@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CheckResult, ConnectorContext, ConnectorSpec, JsonSchema, RunInput, SourceConnector, SourceMessage, StreamDescriptor, StreamStates } from '@stafett/connector-sdk';
-import { DEFAULT_REQUIRED_COLUMNS, MEMBER_FIELDS, MEMBERS_STREAM, readMemberFile, type MemberField, type MemberFileState } from '@stafett/member-file';
+import { MEMBER_FIELDS, type MemberField } from '../member-fields';
+import { DEFAULT_REQUIRED_COLUMNS, MEMBERS_STREAM, readMemberFile, type MemberFileState } from '../read/read-member-file';
 
 /** The agreement's `config` of a member-file connector. */
 export interface MemberFileConfig {
