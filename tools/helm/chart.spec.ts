@@ -16,6 +16,10 @@ const DOMAIN_SERVICES = [
   ['group-service', '/v1/groups'],
   ['activity-service', '/v1/activities'],
 ] as const;
+/** The connectors that run alone (off by default). */
+const CONNECTORS = ['connector-calendar', 'connector-member-file'] as const;
+/** `--set` arguments that turn every connector on. */
+const withConnectors = CONNECTORS.flatMap((name) => ['--set', `components.${name}.enabled=true`]);
 /** `--set` arguments that turn every domain service off. */
 const withoutDomainServices = DOMAIN_SERVICES.flatMap(([name]) => ['--set', `components.${name}.enabled=false`]);
 
@@ -269,7 +273,49 @@ describe('charts/stafett values', () => {
       ['/registry', 'demo-stafett-stafett'],
       ['/docs', 'demo-stafett-stafett'],
       ['/docs-json', 'demo-stafett-stafett'],
+      ['/calendar', 'demo-stafett-stafett'],
     ]);
+  });
+
+  it("should route the connectors' paths to them when enabled, the calendar feeds included (they take no API key: the token is the credential)", () => {
+    const manifests = render('--set', 'ingress.enabled=true', ...withConnectors);
+    expect(routesOf(manifests).filter(([, service]) => service.includes('connector'))).toEqual([
+      ['/v1/calendar-feeds', 'demo-stafett-connector-calendar'],
+      ['/calendar', 'demo-stafett-connector-calendar'],
+      ['/v1/connectors', 'demo-stafett-connector-member-file'],
+      ['/v1/member-file', 'demo-stafett-connector-member-file'],
+    ]);
+  });
+
+  it.each(CONNECTORS)('should deploy %s like the services when enabled: its image, the shared configuration, probes, a Service on its port', (name) => {
+    const manifests = render(...withConnectors);
+    const [configMap] = ofKind(manifests, 'ConfigMap');
+    const deployment = ofKind(manifests, 'Deployment').find((d) => componentOf(d) === name);
+    expect(containerOf(deployment!)).toMatchObject({
+      image: `stafett/${name}:0.1.0`,
+      envFrom: [{ configMapRef: { name: configMap.metadata.name } }],
+      readinessProbe: { httpGet: { path: '/health/ready', port: 'http' } },
+    });
+    expect(envOf(deployment!, configMap)).toMatchObject({ PORT: '8080', SCHEMA_REGISTRY_URL: expect.any(String), STAFETT_MIGRATE_AT_START: 'false' });
+    expect(ofKind(manifests, 'Service').find((s) => componentOf(s) === name)?.spec?.ports).toEqual([expect.objectContaining({ name: 'http', port: 8080 })]);
+  });
+
+  it('should deploy no connector by default (an installation enables the ones it uses)', () => {
+    expect(defaults.filter((m) => CONNECTORS.some((c) => c === componentOf(m)))).toEqual([]);
+  });
+
+  it("should point the connectors at the person service's REST API, else the all-in-one's, else platform.url", () => {
+    const platformUrl = (...args: string[]) => ofKind(render(...args), 'ConfigMap')[0].data!['STAFETT_PLATFORM_URL'];
+    expect(platformUrl()).toBe('http://demo-stafett-person-service:8080');
+    expect(platformUrl('--set', 'components.stafett.enabled=true', ...withoutDomainServices)).toBe('http://demo-stafett-stafett:8080');
+    expect(platformUrl('--set', 'platform.url=https://api.stafett.example.org')).toBe('https://api.stafett.example.org');
+    expect(() => render('--set', 'platform.url=api.stafett.example.org')).toThrow("at '/platform/url'");
+  });
+
+  it('should refuse /calendar routed to both the all-in-one and the calendar connector', () => {
+    expect(() => render('--set', 'ingress.enabled=true', '--set', 'components.stafett.enabled=true', '--set', 'components.connector-calendar.enabled=true')).toThrow(
+      'ingress path /calendar is routed to both',
+    );
   });
 
   it.each(DOMAIN_SERVICES)('should deploy nothing of %s when it is disabled, and keep the others', (name) => {

@@ -49,6 +49,21 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 {{- end -}}
 
+{{/*
+STAFETT_PLATFORM_URL, the platform's REST API for connectors running alone (the member-file export's
+GET /v1/persons): platform.url, else the person service's Service, else the all-in-one's, else none.
+*/}}
+{{- define "stafett.platformUrl" -}}
+{{- $person := index .Values.components "person-service" -}}
+{{- if .Values.platform.url -}}
+{{- .Values.platform.url -}}
+{{- else if $person.enabled -}}
+{{- printf "http://%s:%v" (include "stafett.componentName" (dict "root" . "name" "person-service")) $person.port -}}
+{{- else if .Values.components.stafett.enabled -}}
+{{- printf "http://%s:%v" (include "stafett.componentName" (dict "root" . "name" "stafett")) .Values.components.stafett.port -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Where the Kafka CA is mounted when kafka.tls.caSecret is given. */}}
 {{- define "stafett.kafkaCaDir" -}}/etc/stafett/kafka-ca{{- end -}}
 

@@ -24,6 +24,7 @@ describe(loadConfig.name, () => {
       changesRetentionDays: 30,
       connectorMaxFileBytes: 209_715_200,
       importEntityTypes: undefined,
+      platformUrl: 'http://127.0.0.1:8080',
     });
   });
 
@@ -39,6 +40,12 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '1048576' }).connectorMaxFileBytes).toBe(1_048_576);
     expect(() => loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '200MB' })).toThrow(/STAFETT_CONNECTOR_MAX_FILE_BYTES must be a number of bytes/);
     expect(() => loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '0' })).toThrow(/STAFETT_CONNECTOR_MAX_FILE_BYTES must be a number of bytes/);
+  });
+
+  it('should take STAFETT_PLATFORM_URL without its trailing slash, default the own port, and refuse what is not http(s)', () => {
+    expect(loadConfig({ STAFETT_PLATFORM_URL: 'http://stafett-person-service:8080/' }).platformUrl).toBe('http://stafett-person-service:8080');
+    expect(loadConfig({ PORT: '9000' }).platformUrl).toBe('http://127.0.0.1:9000');
+    expect(() => loadConfig({ STAFETT_PLATFORM_URL: 'ftp://platform' })).toThrow(/STAFETT_PLATFORM_URL must use http: or https: \(got "ftp:\/\/platform"\)/);
   });
 
   it('should leave migrations to a separate job when STAFETT_MIGRATE_AT_START is false', () => {

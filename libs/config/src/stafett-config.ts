@@ -55,6 +55,11 @@ export interface StafettConfig {
    * Ingress): the records only go to Kafka, their own services apply them.
    */
   readonly importEntityTypes: readonly EntityName[] | undefined;
+  /**
+   * Base URL of the platform's REST API for a connector that runs apart from it (the member-file
+   * export reads `GET /v1/persons` there, with the caller's key); default this process's own port.
+   */
+  readonly platformUrl: string;
 }
 
 export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512';
@@ -318,6 +323,14 @@ export const CONFIG_VARIABLES = [
     sensitive: false,
     parse: parseEntityTypes,
   },
+  {
+    name: 'STAFETT_PLATFORM_URL',
+    key: 'platformUrl',
+    description:
+      "Base URL of the platform's REST API for a connector running apart from it (the member-file export reads GET /v1/persons there with the caller's key; no credentials in it); unset = http://127.0.0.1:<PORT>",
+    sensitive: false,
+    parse: parseUrl(['http:', 'https:']),
+  },
 ] as const satisfies readonly Variable<keyof StafettConfig>[];
 
 export class InvalidConfigError extends Error {
@@ -347,6 +360,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     }
   }
   if (problems.length === 0) problems.push(...kafkaSecurityProblems(values as unknown as StafettConfig));
+  // The platform is this process unless a connector is told where it runs.
+  if (values['platformUrl'] === undefined && typeof values['port'] === 'number') values['platformUrl'] = `http://127.0.0.1:${values['port']}`;
   // A development key would make the protected-identity hashes reversible by whoever reads DATABASE_URL.
   if (env['NODE_ENV'] === 'production' && values['protectedIdentityKey'] === undefined) {
     problems.push('STAFETT_PROTECTED_IDENTITY_KEY is required with NODE_ENV=production (a secret of at least 32 characters, kept outside the database)');

@@ -1,1 +1,2 @@
 export * from './domain-service';
+export * from './connector-service';
