@@ -37,7 +37,7 @@ export class AppModule {
     const registryUrl = builtInOrConfiguredRegistry(config);
     const builtInRegistry = config.schemaRegistryUrl === undefined;
     // The member-file connector (and its register export) against this process's own REST API.
-    const memberFile = MemberFileConnectorModule.forRoot({ externalIdKey: memberFileExternalIdKey(config), platformUrl: `http://127.0.0.1:${config.port}` });
+    const memberFile = MemberFileConnectorModule.forRoot({ externalIdKey: memberFileExternalIdKey(config), platformUrl: config.platformUrl });
     return {
       module: AppModule,
       imports: [
