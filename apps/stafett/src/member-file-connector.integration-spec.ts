@@ -303,6 +303,23 @@ describe('member-file connector end to end (CLI → all-in-one)', () => {
     expect(await personByPnr(marta)).toMatchObject({ firstName: 'Märta', lastName: 'Ärlig', address: { city: 'Västerås' } });
   });
 
+  it('should reject, with the row and the reason, a row of another encoding in a UTF-8 .csv, and import the others', async () => {
+    const [ok, mixed] = [pnr('1992-10-10'), pnr('1993-11-11')];
+    const report = path.join(dir, 'blandad.csv');
+    const bytes = Buffer.concat([
+      Buffer.from(`Förnamn;Efternamn;Personnummer;Medlem sedan\r\nÖrjan;Ström;${ok};2021-01-01\r\n`, 'utf8'),
+      iconv.encode(`Åke;Öst;${mixed};2021-01-01\r\n`, 'win1252'),
+    ]);
+    const res = await cli(keys['club-b'], 'import', 'members', await file('blandad.csv', bytes), '--organisation', ids['club-b'], '--as-of', AS_OF, '--report', report);
+    expect([res.code, summaryOf(res)]).toEqual([ExitCode.ROWS_REJECTED, expect.objectContaining({ read: '2', created: '1', rejected: '1' })]);
+    expect((await reportLines(report)).filter((l) => l.startsWith('REJECTED'))).toEqual([
+      expect.stringMatching(/^REJECTED,3,row 3,firstName,MIXED_ENCODING,"Column ""Förnamn"": bytes that are not UTF-8/),
+      expect.stringMatching(/^REJECTED,3,row 3,lastName,MIXED_ENCODING,"Column ""Efternamn"": bytes that are not UTF-8/),
+    ]);
+    expect(await personByPnr(ok)).toMatchObject({ firstName: 'Örjan', lastName: 'Ström' });
+    expect(await personByPnr(mixed)).toBeUndefined();
+  });
+
   describe('a file that cannot be read', () => {
     const valid = () =>
       xlsx([['Förnamn', 'Efternamn', 'Personnummer'], ...Array.from({ length: 50 }, (_, i) => [`Namn${i}`, 'Trasig', pnr(`1980-01-${String((i % 28) + 1).padStart(2, '0')}`)])]);
@@ -345,8 +362,12 @@ describe('member-file connector end to end (CLI → all-in-one)', () => {
       [ids['club-b'], '2015-01-01'],
       [ids['club-a'], '2024-02-01'],
     ]);
-    const items = (JSON.parse(await readFile(report, 'utf8')) as { items: { kind: string; code: string; field?: string }[] }).items;
-    expect(items.filter((i) => i.code === 'FIELD_OUTSIDE_SCOPE').map((i) => i.kind)).toEqual(expect.arrayContaining(['NOTED']));
+    const items = (JSON.parse(await readFile(report, 'utf8')) as { items: { kind: string; row: number; column: string | null; code: string }[] }).items;
+    expect(items.filter((i) => i.code === 'FIELD_OUTSIDE_SCOPE').map((i) => [i.kind, i.row, i.column])).toEqual([
+      ['NOTED', 2, 'firstName'],
+      ['NOTED', 2, 'lastName'],
+      ['NOTED', 2, 'email'],
+    ]);
   });
 
   it.each(['xlsx', 'csv'])('should export the register as .%s and re-import it with exit 0 and zero new change events', async (format) => {
