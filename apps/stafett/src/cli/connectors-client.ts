@@ -26,7 +26,8 @@ export interface RunStatus {
   readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly progress: { readonly stream: string; readonly read: number; readonly bytesRead?: number; readonly totalBytes?: number };
+  /** null until the connector reports its first progress. */
+  readonly progress: { readonly stream: string; readonly read: number; readonly bytesRead?: number; readonly totalBytes?: number } | null;
   readonly counts: RunCounts;
   readonly error?: { readonly code: string; readonly message: string };
 }

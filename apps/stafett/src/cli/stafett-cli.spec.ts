@@ -69,9 +69,9 @@ class FakePlatform {
     }
     if (runId) {
       const status = this.runStatuses.length > 1 ? this.runStatuses.shift()! : this.runStatuses[0];
-      return send(200, { runId, startedAt: '2026-11-30T12:00:00Z', progress: { stream: 'members', read: 0 }, counts: counts(), ...status });
+      return send(200, { runId, startedAt: '2026-11-30T12:00:00Z', progress: null, counts: counts(), ...status });
     }
-    return send(200, { connectorId: id, agreement: { ...connector, sourceSystem: connector.sourceSystem ?? `member-file:${ORG}` } });
+    return send(200, { connectorId: id, agreement: { ...connector, sourceSystem: connector.sourceSystem ?? memberFileConnectorId(ORG) } });
   }
 }
 
@@ -113,6 +113,7 @@ describe(runCli.name, () => {
   describe('import members', () => {
     it("should create the organisation's member-file connector, upload the file, print the summary, write the report and exit 0", async () => {
       platform.runStatuses = [
+        { status: 'RUNNING', progress: null },
         { status: 'RUNNING', progress: { stream: 'members', read: 1, bytesRead: 10, totalBytes: fileBytes.length } },
         { status: 'SUCCEEDED', counts: counts({ read: 1, sent: 1, created: 1 }) },
       ];
@@ -121,7 +122,13 @@ describe(runCli.name, () => {
       const code = await runCli(['import', 'members', file, '--organisation', ORG, '--as-of', '2026-11-30', '--report', report], cli);
       expect(code).toBe(ExitCode.OK);
       expect(platform.created).toEqual([
-        expect.objectContaining({ connectorId: memberFileConnectorId(ORG), connectorType: 'member-file', organisationId: ORG, direction: 'IMPORT' }),
+        expect.objectContaining({
+          connectorId: memberFileConnectorId(ORG),
+          connectorType: 'member-file',
+          organisationId: ORG,
+          direction: 'IMPORT',
+          sourceSystem: memberFileConnectorId(ORG),
+        }),
       ]);
       expect(platform.uploads).toEqual([
         { path: `/v1/connectors/${memberFileConnectorId(ORG)}/runs?filename=medlemmar.csv&asOf=2026-11-30`, contentType: 'text/csv', body: fileBytes },
@@ -193,7 +200,7 @@ describe(runCli.name, () => {
         sex: 'MALE',
         status: 'ACTIVE',
         memberships: [{ organisationId: ORG, from: '2020-01-01', to: null }],
-        externalIds: [{ system: `member-file:${ORG}`, id: `M${n}` }],
+        externalIds: [{ system: memberFileConnectorId(ORG), id: `M${n}` }],
       });
       platform.persons = [[person(1)], [person(2)]];
       const output = path.join(dir, 'export.csv');

@@ -188,7 +188,8 @@ async function memberFileConnector(connectors: ConnectorsClient, organisationId:
     name: `Member register of ${organisationId}`,
     organisationId,
     direction: 'IMPORT',
-    sourceSystem: `member-file:${organisationId}`,
+    // Not `member-file:<id>`: a source system may not hold ":" (the import key is `<sourceSystem>:<externalId>`).
+    sourceSystem: connectorId,
     entities: [{ entity: 'person', matchKeys: ['externalId', 'personalIdentityNumber'], onDelete: 'IGNORE' }],
     schedule: { kind: 'MANUAL' },
     config: {},
@@ -203,7 +204,7 @@ async function follow(connectors: ConnectorsClient, connectorId: string, runId: 
   try {
     for (;;) {
       const run = await connectors.run(connectorId, runId);
-      const { bytesRead, totalBytes, read } = run.progress;
+      const { bytesRead, totalBytes, read = 0 } = run.progress ?? {};
       if (bar) {
         const total = totalBytes ?? 0;
         if (!started) bar.start(total || 1, 0, { rows: read });

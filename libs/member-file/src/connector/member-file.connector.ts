@@ -47,7 +47,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 function savedState(state: StreamStates): MemberFileState | undefined {
   const s = state[MEMBERS_STREAM];
   if (s && typeof s === 'object' && !Array.isArray(s) && typeof s['fingerprint'] === 'string' && typeof s['rowsDone'] === 'number') {
-    return { fingerprint: s['fingerprint'], rowsDone: s['rowsDone'] };
+    return { fingerprint: s['fingerprint'], rowsDone: s['rowsDone'], complete: s['complete'] === true };
   }
   return undefined;
 }

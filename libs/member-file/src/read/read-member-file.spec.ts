@@ -41,7 +41,7 @@ describe(readMemberFile.name, () => {
       },
       expect.objectContaining({ externalId: '102', position: { label: 'row 3', row: 3 } }),
     ]);
-    expect(messages.at(-1)).toEqual({ kind: 'state', stream: 'members', state: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), rowsDone: 3 } });
+    expect(messages.at(-1)).toEqual({ kind: 'state', stream: 'members', state: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), rowsDone: 3, complete: true } });
   });
 
   it('should read English headers and a comma-separated csv with a BOM', async () => {
@@ -259,6 +259,16 @@ describe(readMemberFile.name, () => {
       expect(records(resumed)).toHaveLength(15);
       const other = await readAll('m.csv', csv(many.slice(0, 20)), saved.state, { checkpointEvery: 10 });
       expect(records(other)).toHaveLength(19);
+    });
+
+    it('should read a file again from its first row when its saved state says it was read to the end', async () => {
+      const bytes = csv(many);
+      const first = await readAll('m.csv', bytes, undefined, { checkpointEvery: 10 });
+      const last = first.filter((m) => m.kind === 'state').at(-1)!;
+      expect(last.state).toEqual({ fingerprint: expect.any(String), rowsDone: 26, complete: true });
+      const again = await readAll('m.csv', bytes, last.state, { checkpointEvery: 10 });
+      expect(records(again).map((r) => r.position.row)).toEqual(records(first).map((r) => r.position.row));
+      expect(records(again)).toHaveLength(25);
     });
   });
 });

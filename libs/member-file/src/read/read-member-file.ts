@@ -10,11 +10,17 @@ import { SpooledFile, sniffFormat, type FileFormat } from './spooled-file';
 export const MEMBERS_STREAM = 'members';
 export const DEFAULT_REQUIRED_COLUMNS: readonly MemberField[] = ['firstName', 'lastName', 'personalIdentityNumber'];
 
-/** The saved state of the `members` stream: which file, and the spreadsheet row up to which every row was sent. */
-export interface MemberFileState {
+/**
+ * The saved state of the `members` stream: which file, and the spreadsheet row up to which every row
+ * was sent. `complete` once the file was read to its end: a run of that file again is a new import
+ * of it (every row sent, all UNCHANGED), not a resume with nothing left to do.
+ */
+// A type, not an interface: it must be assignable to the SDK's JSON state.
+export type MemberFileState = {
   readonly fingerprint: string;
   readonly rowsDone: number;
-}
+  readonly complete?: boolean;
+};
 
 /* The messages have the shape of the connector SDK's SourceMessage (checked where the connector yields them). */
 export interface MemberRecordMessage {
@@ -36,7 +42,7 @@ export interface MemberRejectionMessage {
 export interface MemberStateMessage {
   readonly kind: 'state';
   readonly stream: string;
-  readonly state: { readonly fingerprint: string; readonly rowsDone: number };
+  readonly state: MemberFileState;
 }
 export type MemberFileMessage = MemberRecordMessage | MemberRejectionMessage | MemberStateMessage;
 
@@ -152,7 +158,7 @@ export async function* readMemberFile(input: MemberFileInput, state: MemberFileS
     if (!context) throw new MemberFileRefusedError(MemberFileCode.MISSING_COLUMNS, `The file ${input.name} has no header row (no rows at all); nothing was imported.`);
 
     // Pass 2: send.
-    const skipUpTo = state && state.fingerprint === file.fingerprint ? state.rowsDone : 0;
+    const skipUpTo = state && state.fingerprint === file.fingerprint && state.complete !== true ? state.rowsDone : 0;
     const every = options.checkpointEvery ?? 1000;
     let bytesRead = 0;
     let read = 0;
@@ -206,7 +212,7 @@ export async function* readMemberFile(input: MemberFileInput, state: MemberFileS
     }
     bytesRead = file.size;
     progress();
-    yield { kind: 'state', stream: MEMBERS_STREAM, state: { fingerprint: file.fingerprint, rowsDone: lastRow } };
+    yield { kind: 'state', stream: MEMBERS_STREAM, state: { fingerprint: file.fingerprint, rowsDone: lastRow, complete: true } };
   } finally {
     await file.remove();
   }
