@@ -8,6 +8,7 @@ import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from 
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
 import { ChangesModule } from '@stafett/changes';
+import { LokModule } from '@stafett/lok';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
 import { ImportsModule } from '@stafett/imports';
@@ -52,6 +53,8 @@ export class AppModule {
         ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
+        // Sink connectors: they read the state topics into their own schemas.
+        LokModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [

@@ -1,6 +1,7 @@
 import { ACTIVITY_ENTITIES, ACTIVITY_MIGRATIONS } from '@stafett/activity';
 import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from '@stafett/changes';
+import { LOK_ENTITIES, LOK_MIGRATIONS } from '@stafett/lok';
 import { GROUP_ENTITIES, GROUP_MIGRATIONS } from '@stafett/group';
 import { ORGANISATION_ENTITIES, ORGANISATION_MIGRATIONS } from '@stafett/organisation';
 import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS } from '@stafett/imports';
@@ -11,8 +12,28 @@ import { SCHEMA_REGISTRY_ENTITIES, SCHEMA_REGISTRY_MIGRATIONS } from '@stafett/s
  * Every table of the platform: what the all-in-one process maps and what `main.js migrate` (the
  * Helm chart's migration Job) creates for every deployable. A new domain adds its lists here.
  */
-export const PLATFORM_ENTITIES = [...SCHEMA_REGISTRY_ENTITIES, ...API_ENTITIES, ...ORGANISATION_ENTITIES, ...PERSON_ENTITIES, ...GROUP_ENTITIES, ...ACTIVITY_ENTITIES, ...IMPORTS_ENTITIES, ...CHANGES_ENTITIES];
-export const PLATFORM_MIGRATIONS = [...SCHEMA_REGISTRY_MIGRATIONS, ...API_MIGRATIONS, ...ORGANISATION_MIGRATIONS, ...PERSON_MIGRATIONS, ...GROUP_MIGRATIONS, ...ACTIVITY_MIGRATIONS, ...IMPORTS_MIGRATIONS, ...CHANGES_MIGRATIONS];
+export const PLATFORM_ENTITIES = [
+  ...SCHEMA_REGISTRY_ENTITIES,
+  ...API_ENTITIES,
+  ...ORGANISATION_ENTITIES,
+  ...PERSON_ENTITIES,
+  ...GROUP_ENTITIES,
+  ...ACTIVITY_ENTITIES,
+  ...IMPORTS_ENTITIES,
+  ...CHANGES_ENTITIES,
+  ...LOK_ENTITIES,
+];
+export const PLATFORM_MIGRATIONS = [
+  ...SCHEMA_REGISTRY_MIGRATIONS,
+  ...API_MIGRATIONS,
+  ...ORGANISATION_MIGRATIONS,
+  ...PERSON_MIGRATIONS,
+  ...GROUP_MIGRATIONS,
+  ...ACTIVITY_MIGRATIONS,
+  ...IMPORTS_MIGRATIONS,
+  ...CHANGES_MIGRATIONS,
+  ...LOK_MIGRATIONS,
+];
 
 /** The entities whose imports the all-in-one takes at `POST /v1/imports` (its domain services). */
 export const PLATFORM_IMPORT_ENTITIES = ['organisation', 'person', 'group', 'activity'] as const;

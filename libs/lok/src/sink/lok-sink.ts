@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { StafettKafkaTransport } from '@stafett/connector-sdk';
@@ -27,15 +27,22 @@ export interface LokSinkOptions {
  * other connectors) is not handed to this transport.
  */
 export class LokSink {
-  private app: INestMicroservice | undefined;
+  private app: Promise<INestMicroservice> | undefined;
   private transport: StafettKafkaTransport | undefined;
+  private readonly logger = new Logger('connector-lok');
 
   constructor(
     private readonly store: LokProjectionStore,
     private readonly options: LokSinkOptions,
   ) {}
 
-  async start(): Promise<void> {
+  /** Starts in the background: the transport retries while Kafka or the registry is away (the app keeps starting and reports not-ready). */
+  begin(): void {
+    void this.listen().catch((e: unknown) => this.logger.error({ error: (e as Error).message }, 'the LOK-stöd sink did not start'));
+  }
+
+  /** Starts now: resolves once the consumer joined its group (tests). */
+  async listen(): Promise<void> {
     this.transport = new StafettKafkaTransport({
       connectorId: this.options.connectorId,
       kafka: this.options.kafka,
@@ -43,13 +50,15 @@ export class LokSink {
       topicPrefix: this.options.topicPrefix,
       registry: this.options.registry,
     });
-    this.app = await NestFactory.createMicroservice(LokSinkModule.with(this.store), { strategy: this.transport, logger: ['error', 'warn'] });
-    await this.app.listen();
+    this.app = NestFactory.createMicroservice(LokSinkModule.with(this.store), { strategy: this.transport, logger: ['error', 'warn'] });
+    await (await this.app).listen();
   }
 
+  /** Ends the sink, a start still retrying included. */
   async stop(): Promise<void> {
-    await this.app?.close();
+    const app = this.app;
     this.app = undefined;
+    await (await app)?.close();
   }
 
   get counts(): StafettKafkaTransport['counts'] | undefined {

@@ -192,7 +192,7 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
     expect(root).toMatchObject({ xmlns: 'urn:stafett:lok:1', period: '2026H1', deadline: '2026-08-25' });
     expect(root.organisation).toMatchObject({ id: club.id, organisationNumber: '8020001234', municipalityCode: '0380', name: 'IK Stafett' });
     expect(root.totals).toMatchObject({ activities: '2', participantOccasions: '6', leaderOccasions: '2' });
-    expect(root.totals.ageBand.find((b: { band: string }) => b.band === '7-12')).toMatchObject({ female: '3', male: '1', total: '4' });
+    expect((root.totals.ageBand as { band: string }[]).find((b) => b.band === '7-12')).toMatchObject({ female: '3', male: '1', total: '4' });
     expect(root.activities.activity).toHaveLength(2);
     expect(root.activities.activity[0]).toMatchObject({
       id: A1.id,
@@ -226,7 +226,7 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
   it('should apply the municipal rule set of the club’s municipality', async () => {
     const res = await as(keys.otherClub)(`/v1/lok/${otherClub.id}/2026H1/verdicts`).expect(200);
     expect(res.body.items).toEqual([expect.objectContaining({ activityId: other.id, eligible: false, ruleSet: 'LOK_2023_07+Femkommun' })]);
-    expect(res.body.items[0].reasons.map((r: { code: string }) => r.code)).toEqual(['TOO_FEW_PARTICIPANTS']);
+    expect((res.body.items as { reasons: { code: string }[] }[])[0].reasons.map((r) => r.code)).toEqual(['TOO_FEW_PARTICIPANTS']);
   });
 
   it('should keep each period to its own days (the summer camp is in H2)', async () => {

@@ -25,15 +25,15 @@ const sinkProvider: FactoryProvider<LokSink> = {
     new LokSink(store, { connectorId: settings.connectorId, kafka, serde, topicPrefix: config.topicPrefix, registry: register }),
 };
 
-/** Starts the sink once the app runs; stops it before the database pool closes. */
+/** Starts the sink once the app runs (in the background, retrying while Kafka is away); stops it before the database pool closes. */
 class LokLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly sink: LokSink,
     @Inject(LOK_SETTINGS) private readonly settings: LokSettings,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.settings.sink) await this.sink.start();
+  onApplicationBootstrap(): void {
+    if (this.settings.sink) this.sink.begin();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
