@@ -24,7 +24,7 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
   const adminKey = `stf_${uniqueId('admin-key')}`;
   const topics = new LokStateTopics(prefix);
   let app: INestApplication;
-  const keys: Record<'club' | 'district' | 'otherClub' | 'globalRead', string> = { club: '', district: '', otherClub: '', globalRead: '' };
+  const keys: Record<'club' | 'district' | 'otherClub' | 'globalRead' | 'importOnly', string> = { club: '', district: '', otherClub: '', globalRead: '', importOnly: '' };
   const as = (key: string | null) => (url: string) => {
     const r = request(app.getHttpServer()).get(url);
     return key === null ? r : r.set('Authorization', `Bearer ${key}`);
@@ -59,7 +59,13 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
   const A3 = lokState.activity({ organisationId: club.id, groupId: group.id, title: 'Kort pass', ...march(11, 17, 44), participants: [L(anna), P(k1), P(k2), P(k3)] });
   const A4 = lokState.activity({ organisationId: club.id, groupId: group.id, title: 'Ungledarpass', ...march(12), participants: [L(ola), P(k1), P(k2), P(k3)] });
   const A5 = lokState.activity({ organisationId: club.id, groupId: group.id, title: 'Inställd', ...march(13), status: 'CANCELLED', participants: [L(anna), P(k1), P(k2), P(k3)] });
-  const A6 = lokState.activity({ organisationId: club.id, sport: 'Innebandy', title: 'Innebandy', ...march(14), participants: [L(anna), P(k1), P(k5), P(k6), P(erased)] });
+  const A6 = lokState.activity({
+    organisationId: club.id,
+    sport: 'Innebandy',
+    title: '=HYPERLINK("http://x")',
+    ...march(14),
+    participants: [L(anna), P(k1), P(k5), P(k6), P(erased)],
+  });
   const deleted = lokState.activity({ organisationId: club.id, groupId: group.id, title: 'Raderad', ...march(15), participants: [L(anna), P(k1), P(k2), P(k3)] });
   const summer = lokState.activity({
     organisationId: club.id,
@@ -82,6 +88,7 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
     keys.district = (await apiKeys.create({ name: uniqueId('district'), roles: ['read'], expiresAt: null, organisationId: district.id })).key;
     keys.otherClub = (await apiKeys.create({ name: uniqueId('other'), roles: ['read'], expiresAt: null, organisationId: otherClub.id })).key;
     keys.globalRead = (await apiKeys.create({ name: uniqueId('global'), roles: ['read'], expiresAt: null })).key;
+    keys.importOnly = (await apiKeys.create({ name: uniqueId('import'), roles: ['import'], expiresAt: null, organisationId: club.id })).key;
 
     await topics.send<Organisation>(
       'organisation',
@@ -180,7 +187,7 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
     );
     expect(lines.slice(1)).toEqual([
       `2026H1;8020001234;IK Stafett;${A1.id};2026-03-10;17:00;18:00;60;Fotboll;TRAINING;"Träning; teknik";P14;1;3;2;1;0;LOK_2023_07`,
-      `2026H1;8020001234;IK Stafett;${A6.id};2026-03-14;17:00;18:00;60;Innebandy;TRAINING;Innebandy;;1;3;2;1;0;LOK_2023_07`,
+      `2026H1;8020001234;IK Stafett;${A6.id};2026-03-14;17:00;18:00;60;Innebandy;TRAINING;"'=HYPERLINK(""http://x"")";;1;3;2;1;0;LOK_2023_07`,
     ]);
   });
 
@@ -260,6 +267,14 @@ describe('connector-lok: state topics → projection → /v1/lok', () => {
         expect([path.slice(0, 60), res.status]).toEqual([path.slice(0, 60), 400]);
         expect(res.body.errors).toEqual([expect.objectContaining({ field: 'period', code: 'INVALID_FORMAT' })]);
       }
+    });
+
+    it('should answer 403 to a key without the read role, on every endpoint', async () => {
+      for (const path of paths(club.id)) expect((await as(keys.importOnly)(path)).status).toBe(403);
+    });
+
+    it('should answer 401 to an unknown key', async () => {
+      for (const path of paths(club.id)) expect((await as('stf_not-a-key')(path)).status).toBe(401);
     });
 
     it('should answer 404 for another club through a club-scoped key, on every endpoint', async () => {

@@ -25,22 +25,30 @@ export const LOK_CSV_COLUMNS = [
   'ruleSet',
 ] as const;
 
-function eligibleRows(app: LokApplication): (string | number)[][] {
+/**
+ * Free text as a spreadsheet may open it: a value starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return gets a leading `'` (OWASP CSV injection), so a title never runs as a formula.
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function eligibleRows(app: LokApplication, safe: (text: string) => string = (t) => t): (string | number)[][] {
   return app.verdicts
     .filter((v) => v.eligible)
     .map((v) => [
       app.period.id,
       app.organisation.organisationNumber ?? '',
-      app.organisation.name,
+      safe(app.organisation.name),
       v.activityId,
       v.date,
       timeInSweden(v.startsAt),
       timeInSweden(v.endsAt),
       v.durationMinutes,
-      v.sport ?? '',
+      safe(v.sport ?? ''),
       v.type,
-      v.title,
-      v.groupName ?? '',
+      safe(v.title),
+      safe(v.groupName ?? ''),
       v.leadersCounted,
       v.participantsCounted,
       v.participants.filter((p) => p.sex === 'FEMALE').length,
@@ -52,7 +60,7 @@ function eligibleRows(app: LokApplication): (string | number)[][] {
 
 /** Our CSV layout: UTF-8, `;`-separated, CRLF, a header row, quoted where a value needs it. */
 export function lokCsv(app: LokApplication): string {
-  return stringify([[...LOK_CSV_COLUMNS], ...eligibleRows(app)], { delimiter: ';', record_delimiter: '\r\n' });
+  return stringify([[...LOK_CSV_COLUMNS], ...eligibleRows(app, spreadsheetSafe)], { delimiter: ';', record_delimiter: '\r\n' });
 }
 
 /** Our XML layout (namespace `urn:stafett:lok:1`): the application's totals and one element per eligible activity. */
@@ -107,7 +115,7 @@ const SEX = { FEMALE: 'K', MALE: 'M', UNKNOWN: '' } as const;
  */
 export function lokParticipantsCsv(persons: readonly LokListedPerson[]): string {
   const sorted = [...persons].sort((a, b) => a.lastName.localeCompare(b.lastName, 'sv') || a.firstName.localeCompare(b.firstName, 'sv') || (a.id < b.id ? -1 : 1));
-  return stringify([['Namn', 'Personnummer', 'Kön'], ...sorted.map((p) => [`${p.firstName} ${p.lastName}`, identity(p), SEX[p.sex]])], {
+  return stringify([['Namn', 'Personnummer', 'Kön'], ...sorted.map((p) => [spreadsheetSafe(`${p.firstName} ${p.lastName}`), identity(p), SEX[p.sex]])], {
     delimiter: ';',
     record_delimiter: '\r\n',
   });
