@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4 --profile]`
- * Prints B0–B4 side by side with the ratios that show the bottleneck, and writes the figures as
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B5,B6,B8 --profile]`
+ * Prints B0–B6 and B8 side by side with the ratios that show the bottleneck, and writes the figures as
  * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
  */
 import 'reflect-metadata';
@@ -15,6 +15,8 @@ import { benchRecord } from './bench-data';
 import { b0ProducerPerformance, b1Kafkajs, b2Serde, b3Postgres, median, medianOf, personRows } from './micro-benchmarks';
 import { PipelineBenchmark } from './pipeline-benchmark';
 import { DomainBenchmark, type DomainRun } from './domain-benchmark';
+import { b8CalendarFeed, type CalendarRun } from './calendar-benchmark';
+import { b6MemberFile, type MemberFileRun } from './member-file-benchmark';
 import { b7LokSummary, type LokRun } from './lok-benchmark';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
@@ -41,7 +43,7 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 async function main(): Promise<void> {
   const size = Number(flag('size', '100000'));
   const runs = Number(flag('runs', '3'));
-  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B7').split(','));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B6,B7,B8').split(','));
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
@@ -154,6 +156,22 @@ async function main(): Promise<void> {
         if (!process.argv.includes('--keep-db')) await dropDatabase(domainDb.toString()).catch(() => undefined);
       }
     }
+    if (only.has('B6')) {
+      log('B6 member file: a generated register (.xlsx, .csv) read into person import records');
+      results['B6'] = await b6MemberFile(size, runs, log);
+    }
+    if (only.has('B8')) {
+      log('B8 calendar feed: a group with ~500 activities in the window, answered over HTTP (after a change, cached, 304)');
+      // A database of its own: the register around the group is B8's own (size/2 activities of other groups).
+      const calendarDb = new URL(databaseUrl);
+      calendarDb.pathname = `${calendarDb.pathname}_b8`;
+      await ensureDatabase(calendarDb.toString());
+      try {
+        results['B8'] = await b8CalendarFeed(calendarDb.toString(), { events: 500, others: Math.max(10_000, Math.round(size / 2)), requests: 500 });
+      } finally {
+        if (!process.argv.includes('--keep-db')) await dropDatabase(calendarDb.toString()).catch(() => undefined);
+      }
+    }
     if (only.has('B7')) {
       log('B7 LOK-stöd period summary: one club, 5,000 activities, 500 members (the connector projection seeded directly)');
       const lokDb = new URL(databaseUrl);
@@ -250,6 +268,24 @@ function report(r: Record<string, unknown>): void {
       lines.push(`| ${run.entity} | ${fmt(run.records)} | ${run.referencesPerRecord} | ${fmt(run.recordsPerSecond)} | ${Math.round((cpu * 1e6) / run.records)} |`);
     }
     if (b4) lines.push(`| person (B4 median, no references) | ${fmt(b4.run.records)} | 0 | ${fmt(b4.median)} | |`);
+  }
+  const b6 = r['B6'] as MemberFileRun[] | undefined;
+  if (b6) {
+    lines.push('');
+    lines.push('| B6 member file | rows | file MiB | seconds | rows/s | peak RSS MiB (reader process) |');
+    lines.push('|---|---:|---:|---:|---:|---:|');
+    for (const run of b6) lines.push(`| .${run.format} | ${fmt(run.rows)} | ${run.fileMiB} | ${run.seconds} | ${fmt(run.rowsPerSecond)} | ${run.peakRssMiB} |`);
+    lines.push('B6 reads each file twice (check the whole file, then yield), as the connector does; end-to-end through the platform comes with the connector runtime.');
+  }
+  const b8 = r['B8'] as CalendarRun | undefined;
+  if (b8) {
+    lines.push('');
+    lines.push(`| B8 calendar feed (${fmt(b8.events)} events, ${fmt(b8.bytes / 1024)} KiB; ${fmt(b8.otherActivities)} other activities) | requests | p50 ms | p99 ms |`);
+    lines.push('|---|---:|---:|---:|');
+    lines.push(`| first answer after a projection change (render) | ${b8.afterChange.requests} | ${b8.afterChange.p50Ms} | ${b8.afterChange.p99Ms} |`);
+    lines.push(`| unchanged, cached body (200) | ${b8.cached.requests} | ${b8.cached.p50Ms} | ${b8.cached.p99Ms} |`);
+    lines.push(`| unchanged, If-None-Match (304) | ${b8.notModified.requests} | ${b8.notModified.p50Ms} | ${b8.notModified.p99Ms} |`);
+    lines.push(`B8 target: p50 < 20 ms for a feed answer`);
   }
   lines.push('');
   if (b4 && m('B1')) lines.push(`B4/B1 = ${(b4.median / m('B1')!).toFixed(2)} (target >= 0.25)`);

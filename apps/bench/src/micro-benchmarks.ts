@@ -33,16 +33,31 @@ export async function b0ProducerPerformance(repo: string, brokers: string, topic
       path.join(repo, 'tools/kafka/lib/*'),
       `-Dlog4j2.configurationFile=${path.join(repo, 'tools/kafka/log4j2.properties')}`,
       'org.apache.kafka.tools.ProducerPerformance',
-      '--topic', topic,
-      '--num-records', String(records),
-      '--record-size', String(recordSize),
-      '--throughput', '-1',
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
       // Batching tuned for throughput (the ceiling), idempotent with acks=all like our producer.
-      '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'enable.idempotence=true', 'batch.size=1048576', 'linger.ms=10', 'buffer.memory=134217728',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'acks=all',
+      'enable.idempotence=true',
+      'batch.size=1048576',
+      'linger.ms=10',
+      'buffer.memory=134217728',
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  const last = stdout.trim().split('\n').filter((l) => l.includes('records sent')).pop() ?? '';
+  const last =
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('records sent'))
+      .pop() ?? '';
   const m = /([\d.]+) records\/sec/.exec(last);
   if (!m) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-500)}`);
   return Number(m[1]);
@@ -79,7 +94,8 @@ export function b2Serde(records: readonly PersonImportRecord[]) {
   return { avroEncode, jsonEncode, avroDecode, jsonDecode, avroBytes: avg(avro), jsonBytes: avg(json.map((s) => Buffer.from(s))) };
 }
 
-const PERSON_COLUMNS = 'id uuid PRIMARY KEY, personal_identity_number char(12), first_name text, last_name text, birth_date date, sex text, address jsonb, email text, phone text, status text, disability boolean, version bigint';
+const PERSON_COLUMNS =
+  'id uuid PRIMARY KEY, personal_identity_number char(12), first_name text, last_name text, birth_date date, sex text, address jsonb, email text, phone text, status text, disability boolean, version bigint';
 
 type Row = [string, string, string, string, string, string, string, string, string, string, boolean, number];
 
@@ -95,7 +111,12 @@ export async function b3Postgres(databaseUrl: string, rows: readonly Row[], mode
       const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
       const lines = function* () {
         for (let i = 0; i < rows.length; i += 1_000) {
-          yield rows.slice(i, i + 1_000).map((r) => r.map((v) => esc(String(v))).join('\t')).join('\n') + '\n';
+          yield (
+            rows
+              .slice(i, i + 1_000)
+              .map((r) => r.map((v) => esc(String(v))).join('\t'))
+              .join('\n') + '\n'
+          );
         }
       };
       await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${table} FROM STDIN`)));
@@ -119,6 +140,19 @@ export async function b3Postgres(databaseUrl: string, rows: readonly Row[], mode
 export function personRows(records: readonly PersonImportRecord[]): Row[] {
   return records.map((r) => {
     const p = r.payload!;
-    return [r.recordId, p.personalIdentityNumber!, p.firstName!, p.lastName!, p.birthDate!, p.sex!, JSON.stringify(p.address), p.email!, p.phone!, 'ACTIVE', p.disability ?? false, 1];
+    return [
+      r.recordId,
+      p.personalIdentityNumber!,
+      p.firstName!,
+      p.lastName!,
+      p.birthDate!,
+      p.sex!,
+      JSON.stringify(p.address),
+      p.email!,
+      p.phone!,
+      'ACTIVE',
+      p.disability ?? false,
+      1,
+    ];
   });
 }

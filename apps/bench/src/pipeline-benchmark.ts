@@ -64,11 +64,23 @@ export class PipelineBenchmark {
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
     this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
-      env: { ...process.env, DATABASE_URL: this.env.databaseUrl, KAFKA_BROKERS: this.env.brokers, PORT: String(this.env.port), STAFETT_TOPIC_PREFIX: this.env.prefix, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_URL: '', STAFETT_ADMIN_API_KEY: this.adminKey },
+      env: {
+        ...process.env,
+        DATABASE_URL: this.env.databaseUrl,
+        KAFKA_BROKERS: this.env.brokers,
+        PORT: String(this.env.port),
+        STAFETT_TOPIC_PREFIX: this.env.prefix,
+        LOG_LEVEL: 'warn',
+        SCHEMA_REGISTRY_URL: '',
+        STAFETT_ADMIN_API_KEY: this.adminKey,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     for (let i = 0; i < 240; i++) {
-      const ok = await fetch(`${this.baseUrl}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.baseUrl}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (this.service.exitCode !== null) throw new Error('the platform exited during start');
       await new Promise((r) => setTimeout(r, 500));
@@ -194,7 +206,10 @@ export class PipelineBenchmark {
   }
 
   private async metrics(): Promise<{ backlog: number; lag: number }> {
-    const text = await fetch(`${this.baseUrl}/metrics`).then((r) => r.text(), () => '');
+    const text = await fetch(`${this.baseUrl}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
     return { backlog: value(/^stafett_outbox_backlog\{entity="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*\} (\d+)/m) };
   }

@@ -4,11 +4,16 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
+import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
-import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
+import { checkPostgres, poolOf, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
+import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
 import { LokModule } from '@stafett/lok';
+import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
+import { MemberFileConnector, MemberFileConnectorModule, memberFileExternalIdKey } from '@stafett/member-file';
+import { OrganisationTree } from '@stafett/entity-pipeline';
 import { GroupModule } from '@stafett/group';
 import { OrganisationModule } from '@stafett/organisation';
 import { ImportsModule } from '@stafett/imports';
@@ -21,12 +26,19 @@ export function builtInOrConfiguredRegistry(config: StafettConfig): string {
   return config.schemaRegistryUrl ?? `http://127.0.0.1:${config.port}/registry`;
 }
 
+/** What the all-in-one hosts beyond the platform: the connector types it runs (default: the member file). */
+export interface AppOptions {
+  readonly connectors?: ConnectorsModuleOptions['connectors'];
+}
+
 /** The all-in-one platform: every service's module in one process (they join as they land). */
 @Module({})
 export class AppModule {
-  static forRoot(config: StafettConfig): DynamicModule {
+  static forRoot(config: StafettConfig, options: AppOptions = {}): DynamicModule {
     const registryUrl = builtInOrConfiguredRegistry(config);
     const builtInRegistry = config.schemaRegistryUrl === undefined;
+    // The member-file connector (and its register export) against this process's own REST API.
+    const memberFile = MemberFileConnectorModule.forRoot({ externalIdKey: memberFileExternalIdKey(config), platformUrl: `http://127.0.0.1:${config.port}` });
     return {
       module: AppModule,
       imports: [
@@ -53,14 +65,23 @@ export class AppModule {
         ActivityModule.forRoot(),
         ImportsModule.forRoot({ entityTypes: PLATFORM_IMPORT_ENTITIES }),
         ChangesModule.forRoot(),
+        ConnectorsModule.forRoot({
+          connectors: options.connectors ?? [MemberFileConnector],
+          connectorImports: [memberFile],
+          // Scoped keys see the connectors of their subtree, by the organisation service's projection of its state topic.
+          organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree('organisation', poolOf(dataSource)) },
+        }),
+        CalendarFeedsModule.forRoot(),
+        memberFile,
         // Sink connectors: they read the state topics into their own schemas.
         LokModule.forRoot(),
         HealthModule.forRoot({
-          inject: [getDataSourceToken(), KAFKA_CLIENT],
-          useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
+          inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
+          useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [
             { name: 'postgres', run: () => checkPostgres(dataSource) },
             { name: 'kafka', timeoutMs: 5_000, run: () => checkKafka(kafka) },
             { name: 'registry', run: (signal) => checkSchemaRegistry(registryUrl, signal) },
+            { name: 'agreements', run: () => checkAgreements(agreements) },
           ],
         }),
       ],

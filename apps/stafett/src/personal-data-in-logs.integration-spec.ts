@@ -16,7 +16,16 @@ const quiet = { error: () => undefined, warn: () => undefined, info: () => undef
 /** Every way a personnummer is written: 12 and 10 digits, -, +, space, URL-encoded. */
 function spellings(pnr: string): string[] {
   const [century, yymmdd, last4] = [pnr.slice(0, 2), pnr.slice(2, 8), pnr.slice(8)];
-  return [pnr, `${century}${yymmdd}-${last4}`, `${century}${yymmdd} ${last4}`, `${yymmdd}${last4}`, `${yymmdd}-${last4}`, `${yymmdd}+${last4}`, `${century}${yymmdd}%2D${last4}`, `${yymmdd}%2B${last4}`];
+  return [
+    pnr,
+    `${century}${yymmdd}-${last4}`,
+    `${century}${yymmdd} ${last4}`,
+    `${yymmdd}${last4}`,
+    `${yymmdd}-${last4}`,
+    `${yymmdd}+${last4}`,
+    `${century}${yymmdd}%2D${last4}`,
+    `${yymmdd}%2B${last4}`,
+  ];
 }
 
 describe('personal data in the platform log and DLQ headers', () => {
@@ -37,7 +46,11 @@ describe('personal data in the platform log and DLQ headers', () => {
   let reader: KafkaConsumerPort;
 
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     const port = await freePort();
@@ -94,7 +107,12 @@ describe('personal data in the platform log and DLQ headers', () => {
     await producer.send([{ topic: names.imports('person'), key: 'logscan:poison', value: encode(poison) }]);
     await producer.disconnect();
 
-    await waitFor('the import batch to be DONE', async () => ((await (await api('GET', `/v1/imports/${batchId}`)).json()) as { status: string }).status === 'DONE' || undefined, 60_000, 250);
+    await waitFor(
+      'the import batch to be DONE',
+      async () => ((await (await api('GET', `/v1/imports/${batchId}`)).json()) as { status: string }).status === 'DONE' || undefined,
+      60_000,
+      250,
+    );
     await waitFor('the poison record in the DLQ', () => dlq.find((m) => m.key?.toString() === 'logscan:poison'), 60_000);
     await platform.kill('SIGTERM');
   }, 240_000);

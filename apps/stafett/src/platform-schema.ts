@@ -1,7 +1,9 @@
 import { ACTIVITY_ENTITIES, ACTIVITY_MIGRATIONS } from '@stafett/activity';
 import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
+import { CALENDAR_MIGRATIONS } from '@stafett/calendar-feeds';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from '@stafett/changes';
 import { LOK_ENTITIES, LOK_MIGRATIONS } from '@stafett/lok';
+import { CONNECTORS_MIGRATIONS } from '@stafett/connectors';
 import { GROUP_ENTITIES, GROUP_MIGRATIONS } from '@stafett/group';
 import { ORGANISATION_ENTITIES, ORGANISATION_MIGRATIONS } from '@stafett/organisation';
 import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS } from '@stafett/imports';
@@ -33,6 +35,8 @@ export const PLATFORM_MIGRATIONS = [
   ...IMPORTS_MIGRATIONS,
   ...CHANGES_MIGRATIONS,
   ...LOK_MIGRATIONS,
+  ...CONNECTORS_MIGRATIONS,
+  ...CALENDAR_MIGRATIONS,
 ];
 
 /** The entities whose imports the all-in-one takes at `POST /v1/imports` (its domain services). */

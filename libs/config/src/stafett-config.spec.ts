@@ -22,6 +22,7 @@ describe(loadConfig.name, () => {
       kafkaSaslPassword: undefined,
       referenceWaitMs: 900_000,
       changesRetentionDays: 30,
+      connectorMaxFileBytes: 209_715_200,
       importEntityTypes: undefined,
     });
   });
@@ -32,6 +33,12 @@ describe(loadConfig.name, () => {
       /STAFETT_IMPORT_ENTITY_TYPES "groups" is not an entity type \(known: organisation, person, group, activity\) \(got "person,groups"\)/,
     );
     expect(() => loadConfig({ STAFETT_IMPORT_ENTITY_TYPES: ' , ' })).toThrow(/STAFETT_IMPORT_ENTITY_TYPES must list at least one entity type/);
+  });
+
+  it('should take STAFETT_CONNECTOR_MAX_FILE_BYTES as a positive number of bytes', () => {
+    expect(loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '1048576' }).connectorMaxFileBytes).toBe(1_048_576);
+    expect(() => loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '200MB' })).toThrow(/STAFETT_CONNECTOR_MAX_FILE_BYTES must be a number of bytes/);
+    expect(() => loadConfig({ STAFETT_CONNECTOR_MAX_FILE_BYTES: '0' })).toThrow(/STAFETT_CONNECTOR_MAX_FILE_BYTES must be a number of bytes/);
   });
 
   it('should leave migrations to a separate job when STAFETT_MIGRATE_AT_START is false', () => {

@@ -47,6 +47,8 @@ export interface StafettConfig {
   readonly referenceWaitMs: number;
   /** Days the change log of `GET /v1/changes` keeps a change (as long as the events topics keep it); default 30. */
   readonly changesRetentionDays: number;
+  /** Largest file a connector run takes (`POST /v1/connectors/:id/runs`), in bytes; default 200 MB. */
+  readonly connectorMaxFileBytes: number;
   /**
    * Entity types whose records `POST /v1/imports` of this process takes; undefined = the process's
    * own. Set where one service answers `/v1/imports` for every deployed service (the Helm chart's
@@ -80,6 +82,12 @@ function parsePort(raw: string): number {
 function parseWaitMs(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 100 || n > 7 * 24 * 3600 * 1000) throw new ConfigValueError('must be a number of milliseconds between 100 and 604800000 (7 days)');
+  return n;
+}
+
+function parseBytes(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 2 ** 40) throw new ConfigValueError('must be a number of bytes between 1 and 1099511627776 (1 TiB)');
   return n;
 }
 
@@ -293,6 +301,14 @@ export const CONFIG_VARIABLES = [
     sensitive: false,
     default: '30',
     parse: parseDays,
+  },
+  {
+    name: 'STAFETT_CONNECTOR_MAX_FILE_BYTES',
+    key: 'connectorMaxFileBytes',
+    description: 'Largest file a connector run takes (POST /v1/connectors/:id/runs), in bytes; a larger one is refused with 413 and nothing of it is sent; default 200 MB',
+    sensitive: false,
+    default: String(200 * 1024 * 1024),
+    parse: parseBytes,
   },
   {
     name: 'STAFETT_IMPORT_ENTITY_TYPES',

@@ -24,7 +24,13 @@ export const ReasonCode = {
   UNKNOWN_REFERENCE: 'UNKNOWN_REFERENCE',
   // A record or request through an organisation-scoped API key about an entity outside its subtree.
   OUT_OF_SCOPE: 'OUT_OF_SCOPE',
+  // Integration agreements (warnings: the field is dropped, the rest of the record applies). A field
+  // another connector's agreement owns; a field the sending connector's own agreement does not list.
   FIELD_OWNED_BY_OTHER_SOURCE: 'FIELD_OWNED_BY_OTHER_SOURCE',
+  FIELD_NOT_IN_AGREEMENT: 'FIELD_NOT_IN_AGREEMENT',
+  // A scoped import joined an entity of other organisations by its natural key (a member of another
+  // club joining this one): only the join fields apply, every other field is dropped (a warning).
+  FIELD_OUTSIDE_SCOPE: 'FIELD_OUTSIDE_SCOPE',
   STALE_VERSION: 'STALE_VERSION',
   NOT_FOUND: 'NOT_FOUND',
   // Organisation hierarchy: a parent (or federation) of a type the child's type cannot have; an organisation that would become its own ancestor; a removal that would orphan children.

@@ -5,6 +5,9 @@ import { TopicNames } from '@stafett/contracts';
 import { STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from './database/transaction';
+import { AgreementBook } from './agreements/agreement-book';
+import { AgreementBookModule } from './agreements/agreement-book.module';
+import { AgreementBookFollower } from './agreements/agreement-book.follower';
 import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
 import type { OrganisationTree } from './references/organisation-tree';
 import { ParkedRecordRetrier } from './references/parked-record.retrier';
@@ -55,9 +58,12 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
     private readonly relay: EntityOutboxRelay,
     private readonly projection: EntityProjectionConsumer,
     private readonly retrier: ParkedRecordRetrier,
+    private readonly agreements: AgreementBookFollower,
   ) {}
 
   onApplicationBootstrap(): void {
+    // One follower per process: the first pipeline begins it, the others find it begun.
+    this.agreements.begin();
     this.relay.begin();
     this.projection.begin();
     this.consumer.begin();
@@ -65,12 +71,12 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Ends the four at once: each waits for a start in flight, which retries for seconds while Kafka
+   * Ends the four (and the agreement follower) at once: each waits for a start in flight, which retries for seconds while Kafka
    * is away, and one after the other they outlasted a shutdown. Nothing is lost by the order: rows
    * written but not yet published stay in the outbox for the next start.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.end(), this.retrier.end(), this.projection.end(), this.relay.end()]);
+    await Promise.all([this.consumer.end(), this.retrier.end(), this.projection.end(), this.relay.end(), this.agreements.end()]);
   }
 }
 
@@ -86,14 +92,21 @@ export class EntityPipelineModule {
     const lifecycleToken = `stafett.pipeline.${entity}.lifecycle`;
     return {
       module: EntityPipelineModule,
-      imports: [PipelineMetricsModule, ...(definition.imports ?? [])],
+      imports: [PipelineMetricsModule, AgreementBookModule, ...(definition.imports ?? [])],
       providers: [
         definition.rules,
         definition.repository,
         {
           provide: writerToken,
-          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken()],
-          useFactory: (rules: AnyRules, repository: EntityRepository<EntityState>, serde: AvroSerde, config: StafettConfig, dataSource: DataSource): AnyWriter => {
+          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken(), AgreementBook],
+          useFactory: (
+            rules: AnyRules,
+            repository: EntityRepository<EntityState>,
+            serde: AvroSerde,
+            config: StafettConfig,
+            dataSource: DataSource,
+            agreements: AgreementBook,
+          ): AnyWriter => {
             if (rules.entity !== entity) throw new Error(`the rules of "${rules.entity}" were given for the "${entity}" pipeline`);
             return new EntityWriter(
               rules as EntityRules<EntityState, unknown, unknown, unknown>,
@@ -101,14 +114,14 @@ export class EntityPipelineModule {
               serde,
               new TopicNames(definition.topicPrefix ?? config.topicPrefix),
               poolOf(dataSource),
-              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config) },
+              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config), agreements },
             );
           },
         },
         {
           provide: lifecycleToken,
-          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics],
-          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics) =>
+          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics, AgreementBookFollower],
+          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics, agreements: AgreementBookFollower) =>
             new EntityPipelineLifecycle(
               new EntityImportConsumer(writer, kafka, serde, config, metrics, definition.consumer),
               new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
@@ -121,6 +134,7 @@ export class EntityPipelineModule {
                 definition.consumer?.consumerGroup && `${definition.consumer.consumerGroup}.projection`,
               ),
               new ParkedRecordRetrier(writer, metrics),
+              agreements,
             ),
         },
         {

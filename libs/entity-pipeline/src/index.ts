@@ -1,3 +1,7 @@
+export * from './agreements/agreement-book';
+export * from './agreements/agreement-book.follower';
+export * from './agreements/agreement-book.module';
+export * from './agreements/field-ownership';
 export * from './database/consumer-offsets';
 export * from './database/entity-links';
 export * from './database/entity-store';

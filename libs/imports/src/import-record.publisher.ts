@@ -1,87 +1,21 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { contractType, entityContracts, IMPORT_SCOPE_HEADER, type EntityName, type ImportOp, type ImportSource, type TopicNames } from '@stafett/contracts';
-import { AvroSerde, KAFKA_CLIENT, type Encoder, type KafkaClientPort, type KafkaProducerPort, type OutgoingMessage } from '@stafett/kafka';
+import type { TopicNames } from '@stafett/contracts';
+import { AvroSerde, ImportRecordProducer, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { IMPORTS_TOPICS } from './import-topics';
 
-/** An import record of any entity type (the contracts differ only in the payload). */
-export interface ImportRecordValue {
-  readonly recordId: string;
-  readonly batchId: string;
-  readonly source: ImportSource;
-  readonly externalId: string;
-  readonly op: ImportOp;
-  readonly receivedAt: Date;
-  readonly payload: Record<string, unknown> | null;
-}
-
-/** Messages per producer call: keeps each partition's request well under the broker's 1 MB batch limit. */
-const SEND_CHUNK = 500;
+export type { ImportRecordValue } from '@stafett/kafka';
 
 /**
- * Produces import records to `stafett.<entity>.imports.v1` (Avro, key `<system>:<externalId>`)
- * with one idempotent producer, resolving only once the broker acknowledged every record.
+ * The imports API's producer of import records: `ImportRecordProducer` (libs/kafka, shared with the
+ * connector runtime) as a Nest provider, disconnected before the app shuts down.
  */
 @Injectable()
-export class ImportRecordPublisher implements BeforeApplicationShutdown {
-  private producer: Promise<KafkaProducerPort> | undefined;
-  private readonly encoders = new Map<EntityName, Promise<Encoder<ImportRecordValue>>>();
-
-  constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClientPort,
-    private readonly serde: AvroSerde,
-    @Inject(IMPORTS_TOPICS) private readonly topics: TopicNames,
-  ) {}
-
-  /**
-   * The records as the messages `send` produces (Avro, Confluent wire format), in order: their sizes
-   * can be checked first. `scope`: the organisation of the submitting API key, as the header
-   * `stafett.scope` of every record (the domain service refuses records outside its subtree); null: none.
-   */
-  async encode(records: readonly { entityType: EntityName; value: ImportRecordValue }[], scope: string | null = null): Promise<(OutgoingMessage & { value: Buffer })[]> {
-    const encoders = new Map<EntityName, Encoder<ImportRecordValue>>();
-    for (const entity of new Set(records.map((r) => r.entityType))) encoders.set(entity, await this.encoderFor(entity));
-    return records.map(({ entityType, value }) => ({
-      topic: this.topics.imports(entityType),
-      key: `${value.source.system}:${value.externalId}`,
-      value: encoders.get(entityType)!(value),
-      ...(scope === null ? {} : { headers: { [IMPORT_SCOPE_HEADER]: scope } }),
-    }));
-  }
-
-  async publish(records: readonly { entityType: EntityName; value: ImportRecordValue }[], scope: string | null = null): Promise<void> {
-    await this.send(await this.encode(records, scope));
-  }
-
-  /** Produces encoded records; resolves once the broker acknowledged every one. */
-  async send(messages: readonly OutgoingMessage[]): Promise<void> {
-    const producer = await this.connected();
-    for (let i = 0; i < messages.length; i += SEND_CHUNK) await producer.send(messages.slice(i, i + SEND_CHUNK));
+export class ImportRecordPublisher extends ImportRecordProducer implements BeforeApplicationShutdown {
+  constructor(@Inject(KAFKA_CLIENT) kafka: KafkaClientPort, serde: AvroSerde, @Inject(IMPORTS_TOPICS) topics: TopicNames) {
+    super(kafka, serde, topics);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await (await producer.catch(() => undefined))?.disconnect();
-  }
-
-  private connected(): Promise<KafkaProducerPort> {
-    if (!this.producer) {
-      const connecting = this.kafka.producer();
-      connecting.catch(() => {
-        if (this.producer === connecting) this.producer = undefined; // try again at the next request
-      });
-      this.producer = connecting;
-    }
-    return this.producer;
-  }
-
-  private encoderFor(entity: EntityName): Promise<Encoder<ImportRecordValue>> {
-    let encoder = this.encoders.get(entity);
-    if (!encoder) {
-      encoder = this.serde.encoderFor<ImportRecordValue>(this.topics.imports(entity), contractType(entityContracts(entity).importRecord));
-      encoder.catch(() => this.encoders.delete(entity));
-      this.encoders.set(entity, encoder);
-    }
-    return encoder;
+    await this.close();
   }
 }

@@ -19,9 +19,3 @@ export const MAX_RECORDS_PER_IMPORT = 10_000;
  * room to spare (Express's default is 100 kB). Only a request with a valid key gets its body read.
  */
 export const IMPORT_BODY_LIMIT = '16mb';
-
-/**
- * Largest encoded import record: a person is a few hundred bytes; a bigger record is refused at the
- * door (422), as the broker would refuse it (its default limit is 1 MB per message) and no retry helps.
- */
-export const MAX_RECORD_BYTES = 64 * 1024;

@@ -5,12 +5,12 @@ import type { Repository } from 'typeorm';
 import { Problems, type FieldError } from '@stafett/api';
 import { contractType, ENTITY_TYPES, entityContracts, type EntityName } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
+import { contractErrors, MAX_RECORD_BYTES } from '@stafett/kafka';
 import { describeError } from '@stafett/observability';
-import { contractErrors } from './contract-errors';
 import { ImportBatchEntity } from './database/import-batch.entity';
 import type { ImportRequestDto } from './dtos/import-request.dto';
 import { ImportRecordPublisher, type ImportRecordValue } from './import-record.publisher';
-import { IMPORTS_OPTIONS, MAX_RECORD_BYTES, type ImportsModuleOptions } from './imports-options';
+import { IMPORTS_OPTIONS, type ImportsModuleOptions } from './imports-options';
 
 const isEntityName = (v: string): v is EntityName => (ENTITY_TYPES as readonly string[]).includes(v);
 

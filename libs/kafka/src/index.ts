@@ -12,3 +12,5 @@ export { KafkajsClient, type KafkajsClientOptions } from './kafkajs/kafkajs-clie
 export type { KafkaLogSink } from './kafkajs/kafkajs-log';
 export * from './schema-registry-readiness.check';
 export * from './retrying-start';
+export * from './import-records/contract-errors';
+export * from './import-records/import-record-producer';

@@ -130,4 +130,70 @@ describe('libs/kafka on Kafka and the registry', () => {
     ]);
     expect(dlq[0].headers['origin']?.toString()).toBe('test');
   });
+
+  describe('a consumer whose handler stores its offsets with its data', () => {
+    async function lagOf(groupId: string, topic: string): Promise<number> {
+      const admin = await client.admin();
+      try {
+        return (await admin.groupLag(groupId, [topic])).reduce((n, p) => n + p.lag, 0);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+
+    it('should commit to Kafka once it goes quiet, so the group shows no lag when idle', async () => {
+      const names = await topics();
+      const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+      await producer.send(Array.from({ length: 50 }, (_, i) => result(i)).map((r) => ({ topic: names.importResults, key: r.recordId, value: encode(r) })));
+      const groupId = uniqueId('stored');
+      let handled = 0;
+      const consumer = client.consumer({
+        groupId,
+        topics: [names.importResults],
+        dlqTopic: names.dlq,
+        offsetsStoredWithData: true,
+        handler: async (messages) => {
+          handled += messages.length;
+        },
+      });
+      consumers.push(consumer);
+      await consumer.start();
+      await waitFor('50 handled', () => (handled >= 50 ? true : undefined));
+      // Kafka's committed offset follows within the lazy-commit interval, with nothing more arriving.
+      await waitFor('the group committed in Kafka', async () => ((await lagOf(groupId, names.importResults)) === 0 ? true : undefined), 15_000, 500);
+    });
+
+    it('should commit what it handled when it stops, so a restart begins after it', async () => {
+      const names = await topics();
+      const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+      const groupId = uniqueId('stored');
+      const seen: string[] = [];
+      const start = async () => {
+        const c = client.consumer({
+          groupId,
+          topics: [names.importResults],
+          dlqTopic: names.dlq,
+          offsetsStoredWithData: true,
+          handler: async (messages) => {
+            const { decoded } = await serde.decodeBatch<ImportResult>(messages, resultType);
+            seen.push(...decoded.map((d) => d.value.externalId));
+          },
+        });
+        await c.start();
+        return c;
+      };
+      const first = await start();
+      const wave1 = Array.from({ length: 20 }, (_, i) => result(i + 1));
+      await producer.send(wave1.map((r) => ({ topic: names.importResults, key: r.recordId, value: encode(r) })));
+      await waitFor('the first 20', () => (seen.length >= 20 ? true : undefined));
+      await first.stop();
+      const wave2 = Array.from({ length: 5 }, (_, i) => result(i + 101));
+      await producer.send(wave2.map((r) => ({ topic: names.importResults, key: r.recordId, value: encode(r) })));
+      const second = await start();
+      consumers.push(second);
+      await waitFor('the next 5', () => (seen.length >= 25 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      expect([...seen].sort()).toEqual([...wave1, ...wave2].map((r) => r.externalId).sort());
+    });
+  });
 });

@@ -1,4 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * The pg pool under the app's TypeORM DataSource. Plain-SQL code (the entity pipeline, the connector runtime) runs on it directly:
+ * binary parameters, no ORM layer on the hot path, and no ORM logger that would print a failed
+ * statement's parameters (personal data) outside our redacting logger.
+ */
+export function poolOf(dataSource: DataSource): Pool {
+  const pool = (dataSource.driver as unknown as { master?: Pool }).master;
+  if (!pool) throw new Error('the DataSource is not a connected postgres DataSource');
+  return pool;
+}
 
 /**
  * Runs `work` in one transaction on one pooled connection and rolls back on any error. `begin`

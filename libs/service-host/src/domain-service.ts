@@ -6,6 +6,7 @@ import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import type { EntityName } from '@stafett/contracts';
 import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS, ImportsModule } from '@stafett/imports';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
+import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, stafettDataSourceOptions } from '@stafett/persistence';
 
@@ -47,11 +48,12 @@ export function domainServiceImports(config: StafettConfig, service: DomainServi
     service.module,
     ImportsModule.forRoot({ entityTypes: config.importEntityTypes ?? [service.entity] }),
     HealthModule.forRoot({
-      inject: [getDataSourceToken(), KAFKA_CLIENT],
-      useFactory: (dataSource: DataSource, kafka: KafkaClientPort): ReadinessCheck[] => [
+      inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
+      useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [
         { name: 'postgres', run: () => checkPostgres(dataSource) },
         { name: 'kafka', timeoutMs: 5_000, run: () => checkKafka(kafka) },
         { name: 'registry', run: (signal) => checkSchemaRegistry(registryUrl, signal) },
+        { name: 'agreements', run: () => checkAgreements(agreements) },
       ],
     }),
   ];

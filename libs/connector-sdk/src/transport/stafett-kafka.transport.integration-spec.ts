@@ -13,7 +13,7 @@ import { uniqueId, waitFor } from '@stafett/testing';
 import { Registry } from 'prom-client';
 import { PermanentSinkError, RetryableSinkError } from './sink-errors';
 import { StafettKafkaContext } from './stafett-kafka.context';
-import { StafettKafkaTransport } from './stafett-kafka.transport';
+import { StafettKafkaTransport, type SinkBatch } from './stafett-kafka.transport';
 import { personChanged, personState, SinkTopicsKit } from './test/sink-test-kit';
 
 interface Seen {
@@ -289,5 +289,58 @@ describe(`${StafettKafkaTransport.name} handlers it cannot serve`, () => {
     const app = await NestFactory.createMicroservice(BadModule, { strategy, logger: false });
     await expect(app.listen()).rejects.toThrow(message);
     await app.close();
+  });
+});
+
+/** A batch handler, as a projection writes one: the slice at once; refuses some entities for good. */
+@Controller()
+class BatchSinkController {
+  static readonly slices: number[] = [];
+  static readonly delivered: string[] = [];
+  static readonly refused = new Set<string>();
+
+  @EventPattern<string>('stafett.person.events.v1', { batch: true })
+  onPeople(@Payload() slice: SinkBatch<PersonChanged>): void {
+    const refused = slice.find((i) => BatchSinkController.refused.has(i.value.entityId));
+    if (refused) throw new PermanentSinkError('the register refuses this person', { code: 'REGISTER_REFUSED' });
+    BatchSinkController.slices.push(slice.length);
+    BatchSinkController.delivered.push(...slice.map((i) => `${i.context.getKey()}:${i.value.version}`));
+  }
+}
+
+@Module({ controllers: [BatchSinkController] })
+class BatchSinkModule {}
+
+describe(`${StafettKafkaTransport.name} with a batch handler`, () => {
+  const prefix = `${uniqueId('sinkb')}.`;
+  const kit = new SinkTopicsKit(prefix);
+  let app: INestMicroservice | undefined;
+
+  beforeAll(async () => {
+    await kit.provision();
+    await kit.readDlq();
+    const transport = new StafettKafkaTransport({ connectorId: uniqueId('projection'), kafka: kit.client, serde: kit.serde, topicPrefix: prefix, maxBatchSize: 500, retry: { initialMs: 50, maxMs: 200 } });
+    app = await NestFactory.createMicroservice(BatchSinkModule, { strategy: transport, logger: ['error', 'warn'] });
+    await app.listen();
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await kit.close();
+  });
+
+  it('should hand over slices of a partition at once, each event once, and dead-letter only the poison and the refused one', async () => {
+    const key = personState().id; // one partition: poison and refusal sit between deliverable events
+    const events = Array.from({ length: 40 }, (_, i) => personChanged(personState({ id: key }), undefined, i + 1));
+    const refused = personChanged(personState(), undefined, 1);
+    BatchSinkController.refused.add(refused.entityId);
+    await kit.sendEvents([...events.slice(0, 20), { key, raw: Buffer.from('not avro') }, { ...refused, entityId: refused.entityId }, ...events.slice(20)]);
+
+    await waitFor('all 40 events delivered', () => (BatchSinkController.delivered.length >= 40 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(BatchSinkController.delivered).toEqual(events.map((e) => `${key}:${e.version}`));
+    expect(Math.max(...BatchSinkController.slices)).toBeGreaterThan(1);
+    const dead = await waitFor('two DLQ records', () => (kit.dlq.length >= 2 ? kit.dlq : undefined));
+    expect(dead.map((m) => m.headers[DLQ_HEADERS.errorCode]?.toString()).sort()).toEqual(['BAD_MAGIC_BYTE', 'REGISTER_REFUSED']);
   });
 });

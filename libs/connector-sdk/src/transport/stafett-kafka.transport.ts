@@ -65,6 +65,19 @@ export interface StafettKafkaTransportOptions {
 export type SinkOutcome = 'delivered' | 'echo_suppressed' | 'retried' | 'dead_lettered';
 
 /**
+ * What a batch handler (`@EventPattern(topic, { batch: true })`) gets as `@Payload()`: a slice of one
+ * partition in offset order, each decoded value (null: a state tombstone) with its context. A batch
+ * handler writes the slice at once (one transaction), the way to keep a projection cheap per record.
+ */
+export interface SinkBatchItem<T = unknown> {
+  readonly value: T;
+  readonly context: StafettKafkaContext;
+}
+export type SinkBatch<T = unknown> = readonly SinkBatchItem<T>[];
+
+const SKIP = Symbol('skip');
+
+/**
  * A NestJS custom transport strategy that serves `@EventPattern('<entity events or state topic>')`
  * handlers from Stafett's own Kafka port: Avro values decoded through the registry, batches per
  * partition in offset order, offsets committed only after the handlers finished, retryable errors
@@ -82,6 +95,8 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
   private start: RetryingStart | undefined;
   private consumer: KafkaConsumerPort | undefined;
   private topics = new Map<string, SinkTopic>();
+  /** Topics whose handler takes a slice at once (`@EventPattern(topic, { batch: true })`). */
+  private batchTopics = new Set<string>();
   /** Last offset handled per partition, so a retried slice does not hand its earlier messages over again. */
   private readonly handled = new Map<string, bigint>();
   /** Attempts of messages whose handler failed with an unmarked error. */
@@ -172,12 +187,14 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
 
   private resolveTopics(): Map<string, SinkTopic> {
     const topics = new Map<string, SinkTopic>();
+    this.batchTopics = new Set();
     for (const [pattern, handler] of this.getHandlers()) {
       if (!handler.isEventHandler) {
         throw new Error(`@MessagePattern(${JSON.stringify(pattern).slice(0, 120)}) cannot be served: a sink transport delivers events only; use @EventPattern`);
       }
       const topic = resolveSinkTopic(pattern, this.names.prefix);
       topics.set(topic.topic, topic);
+      if ((handler.extras as { batch?: unknown } | undefined)?.batch === true) this.batchTopics.add(topic.topic);
     }
     if (topics.size === 0) throw new Error('no @EventPattern handlers: a sink transport needs at least one (in a controller of the app)');
     return topics;
@@ -216,6 +233,7 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
 
   /** One slice of one partition, in offset order. Throws a transient error to have the slice retried (nothing committed). */
   private async handle(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
+    if (this.batchTopics.has(messages[0].topic)) return this.deliverSlice(messages, context);
     for (const message of messages) {
       const partition = `${message.topic}:${message.partition}`;
       const done = this.handled.get(partition);
@@ -224,6 +242,98 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
       this.handled.set(partition, BigInt(message.offset));
       await context.heartbeat();
     }
+  }
+
+  /**
+   * A batch handler's slice: decoded (undecodable values to the DLQ, own changes left out) and handed
+   * over in one call, so the handler can write it in one transaction. A retryable failure retries
+   * the slice; a permanent one (or an unmarked one, `maxAttemptsOfUnmarkedErrors` times) hands the
+   * messages over one at a time, so only the failing one goes to the DLQ.
+   */
+  private async deliverSlice(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
+    const topic = this.topics.get(messages[0].topic);
+    if (!topic) throw new PermanentError('UNEXPECTED_TOPIC', `the sink transport got a message of ${messages[0].topic}, which no handler follows`);
+    const partition = `${messages[0].topic}:${messages[0].partition}`;
+    const done = this.handled.get(partition);
+    const items: SinkBatchItem[] = [];
+    for (const message of messages) {
+      if (done !== undefined && BigInt(message.offset) <= done) continue;
+      const value = await this.decodeFor(message, topic, context);
+      if (value === SKIP) continue;
+      items.push({ value, context: new StafettKafkaContext(message, topic) });
+    }
+    const last = BigInt(messages[messages.length - 1].offset);
+    if (items.length === 0) {
+      if (done === undefined || last > done) this.handled.set(partition, last);
+      return;
+    }
+    const id = `${partition}:${items[0].context.getOffset()}:batch`;
+    try {
+      await this.handleEvent(topic.pattern, { pattern: topic.pattern, data: items }, items[items.length - 1].context);
+      this.attempts.delete(id);
+      for (let i = 0; i < items.length; i++) this.count(topic, 'delivered');
+      this.handled.set(partition, last);
+      return;
+    } catch (error) {
+      const marked = markedRetriable(error);
+      if (marked === true || (marked === undefined && isTransient(error))) {
+        this.count(topic, 'retried');
+        throw new TransientError(errorCode(error), `the batch handler of ${topic.pattern} failed at partition ${messages[0].partition}; retrying the slice`, { cause: error });
+      }
+      if (marked === undefined) {
+        const attempts = (this.attempts.get(id) ?? 0) + 1;
+        if (attempts < (this.options.maxAttemptsOfUnmarkedErrors ?? 5)) {
+          this.attempts.set(id, attempts);
+          this.count(topic, 'retried');
+          throw new TransientError('SINK_HANDLER_FAILED', `the batch handler of ${topic.pattern} failed at partition ${messages[0].partition} (attempt ${attempts})`);
+        }
+      }
+      this.attempts.delete(id);
+    }
+    // One at a time: the failing message alone goes to the DLQ.
+    for (const item of items) {
+      const offset = BigInt(item.context.getOffset());
+      try {
+        await this.handleEvent(topic.pattern, { pattern: topic.pattern, data: [item] }, item.context);
+        this.count(topic, 'delivered');
+      } catch (error) {
+        const marked = markedRetriable(error);
+        if (marked === true || (marked === undefined && isTransient(error))) {
+          this.count(topic, 'retried');
+          throw new TransientError(errorCode(error), `the batch handler of ${topic.pattern} failed at partition ${item.context.getPartition()}, offset ${item.context.getOffset()}; retrying`, {
+            cause: error,
+          });
+        }
+        await this.deadLetter(item.context.getMessage(), topic, error, context);
+      }
+      this.handled.set(partition, offset);
+      await context.heartbeat();
+    }
+    this.handled.set(partition, last);
+  }
+
+  /** The decoded value of a message (null: a state tombstone), or SKIP when it went to the DLQ or is the connector's own change. */
+  private async decodeFor(message: ConsumedMessage, topic: SinkTopic, context: BatchContext): Promise<unknown> {
+    let value: unknown;
+    if (message.value === null) {
+      if (topic.kind === 'events') {
+        await this.deadLetter(message, topic, new PermanentError('NULL_VALUE', `a change event was expected on ${topic.pattern}, got a tombstone`), context);
+        return SKIP;
+      }
+      return null;
+    }
+    try {
+      value = await this.options.serde.decode(message.value, contractType(topic.contract));
+    } catch (error) {
+      if (isTransient(error)) throw error; // the registry is away: retry the slice
+      await this.deadLetter(message, topic, error, context);
+      return SKIP;
+    }
+    if (topic.kind === 'events' && !this.options.deliverOwnChanges && sourceConnectorId(value) === this.options.connectorId) {
+      this.count(topic, 'echo_suppressed');
+      return SKIP;
+    }
+    return value;
   }
 
   private async deliver(message: ConsumedMessage, context: BatchContext): Promise<void> {

@@ -105,6 +105,13 @@ export interface EntityRules<S extends EntityState, P, Patch, C = undefined> {
   foreignReferences?(payload: P | null): readonly ForeignReference[];
   /** The organisations an entity belongs to (organisation-scoped API keys see an entity when one of them is in their subtree). */
   organisationsOf(state: S): readonly string[];
+  /**
+   * Payload fields with which an import through an organisation-scoped key may join an entity that
+   * is outside its subtree, found by the natural key (persons: `memberships` — a member of another
+   * club joins this one). Every other field of such a record is dropped with FIELD_OUTSIDE_SCOPE, and
+   * the result must then be inside the subtree. Without it such a record is OUT_OF_SCOPE.
+   */
+  readonly joinFields?: readonly string[];
 
   /** Loads what the rules need for the whole batch, once (e.g. which identities are protected). */
   prepare(tx: SqlExecutor, commands: readonly EntityCommand<P>[]): Promise<C>;

@@ -89,6 +89,8 @@ export class EntityImportConsumer<S extends EntityState, P> {
     const topics = new Map([...topicDefinitions({ prefix }), ...entityTopicDefinitions(this.entity, { prefix })].map((t) => [t.topic, t]));
     await provisionTopics(this.kafka, [...topics.values()]);
     await this.writer.ready();
+    // Field ownership needs every agreement the topic holds before the first record applies (false: shutting down).
+    if (!(await this.writer.agreements.whenLoaded(() => this.start.isStopping))) return;
     const reader = this.writer.rules.contracts.importRecord;
     const entity = this.entity;
     const batchSize = this.options.batchSize ?? 2_000;

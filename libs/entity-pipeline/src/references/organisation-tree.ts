@@ -28,6 +28,19 @@ export class OrganisationTree {
     return found.map((r) => r.id);
   }
 
+  /** Several roots' subtrees in one query (root → the root and every organisation below it). */
+  async subtrees(roots: readonly string[], db: SqlExecutor = this.pool): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>(roots.map((r) => [r, new Set([r])]));
+    if (roots.length === 0) return out;
+    const found = await rows<{ root: string; id: string }>(
+      db,
+      `WITH RECURSIVE sub(root, id) AS (SELECT r, r FROM unnest($1::uuid[]) AS r UNION SELECT sub.root, e.child_id FROM ${this.edges} e JOIN sub ON e.parent_id = sub.id) SELECT root::text, id::text FROM sub`,
+      [roots],
+    );
+    for (const f of found) out.get(f.root)?.add(f.id);
+    return out;
+  }
+
   /** Whether one of `organisationIds` is `root` or below it (walks up from them: no subtree is listed). */
   async containsAny(root: string, organisationIds: readonly string[], db: SqlExecutor = this.pool): Promise<boolean> {
     if (organisationIds.length === 0) return false;

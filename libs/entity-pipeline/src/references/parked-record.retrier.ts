@@ -57,6 +57,8 @@ export class ParkedRecordRetrier {
   }
 
   private async rounds(): Promise<void> {
+    // Parked import records obey field ownership like the rest: not before the agreements are loaded.
+    if (!this.writer.agreements.loaded) return;
     try {
       for (;;) {
         const { retried, outcomes } = await this.writer.retryParked(500);

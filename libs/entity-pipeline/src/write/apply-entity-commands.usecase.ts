@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type avro from 'avsc';
 import type { ChangeOp, ExternalId, ImportOutcome, Reason, Reference } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
 import { TransientError } from '@stafett/kafka';
@@ -12,6 +13,8 @@ import type { ParkingLot, ParkRequest } from '../references/parking-lot';
 import type { ReferenceProjection } from '../references/reference-projection';
 import type { OrganisationTree } from '../references/organisation-tree';
 import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, type ReferenceKeys } from '../references/reference-keys';
+import { AgreementBook, type EntityFieldPolicy, type FieldOwner } from '../agreements/agreement-book';
+import { screenFields } from '../agreements/field-ownership';
 
 /** What the parking of records with unknown references needs. */
 export interface ReferenceSupport {
@@ -32,6 +35,15 @@ export interface ExecuteOptions {
   readonly final?: ReadonlySet<string>;
 }
 
+/** The agreements' field policy of a batch, and the organisation subtrees of the owners it names. */
+interface BatchOwnership {
+  readonly policy: EntityFieldPolicy;
+  readonly subtrees: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Import records (and anything a connector sends) are subject to the agreements; REST writes and the platform's own commands are not. */
+const subjectToAgreements = (c: EntityCommand<unknown>): boolean => c.externalId !== null || !!c.source.connectorId;
+
 interface Change<S> {
   readonly op: ChangeOp;
   readonly id: string;
@@ -49,12 +61,28 @@ interface Change<S> {
  * batch size. Commands apply in order: several records about one entity chain their versions.
  */
 export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
+  /** Payload field → the contract field it writes (`organisation` → `organisationId`), or undefined. */
+  private readonly contractFields = new Map<string, string | undefined>();
+  private readonly stateFields: ReadonlySet<string>;
+
   constructor(
     private readonly rules: EntityRules<S, P, Patch, C>,
     private readonly store: EntityStore<S>,
     private readonly encoders: EntityEncoders,
     private readonly references: ReferenceSupport,
-  ) {}
+    private readonly agreements: AgreementBook = AgreementBook.none(),
+  ) {
+    const state = rules.contracts.state as avro.types.RecordType;
+    this.stateFields = new Set((state.fields ?? []).map((f) => f.name).filter((n) => n !== 'id' && n !== 'externalIds'));
+  }
+
+  /** The contract field a payload field writes: the same name, or the name + `Id` for a reference (`group` → `groupId`). */
+  private readonly contractFieldOf = (field: string): string | undefined => {
+    if (this.contractFields.has(field)) return this.contractFields.get(field);
+    const name = this.stateFields.has(field) ? field : this.stateFields.has(`${field}Id`) ? `${field}Id` : undefined;
+    this.contractFields.set(field, name);
+    return name;
+  };
 
   async execute(tx: SqlExecutor, commands: readonly EntityCommand<P>[], now = new Date(), options: ExecuteOptions = {}): Promise<EntityOutcome<S>[]> {
     const rules = this.rules;
@@ -100,6 +128,8 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     // Organisation-scoped keys: each scope's subtree, once per batch.
     const subtrees = new Map<string, Set<string>>();
     for (const c of commands) if (c.scope && !subtrees.has(c.scope)) subtrees.set(c.scope, new Set(await tree.subtree(c.scope, tx)));
+    // Integration agreements: one map lookup when none concerns this entity, else the owners' subtrees in one query.
+    const ownership = await this.ownershipOf(tx, commands);
     // Import records of a source id with a parked record wait behind it (a source's records apply in order).
     const imports = commands.filter((c) => c.externalId !== null);
     // Asked for REST writes too: a create by REST wakes the records waiting for it.
@@ -155,7 +185,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
       }
       batch.misses.length = 0;
       batch.subtree = command.scope ? subtrees.get(command.scope) : undefined;
-      const applied = this.applyOne(command, batch, context, command.scope ? subtrees.get(command.scope) : undefined);
+      const applied = this.applyOne(command, batch, context, command.scope ? subtrees.get(command.scope) : undefined, ownership);
       if (link && !final && applied.outcome.outcome === 'REJECTED' && batch.misses.length > 0 && applied.outcome.reasons.every((r) => r.code === ReasonCode.UNKNOWN_REFERENCE)) {
         toPark.push(this.parkRequest(command, [...batch.misses], now));
         blocked.add(link);
@@ -192,6 +222,24 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     await parking.park(tx, toPark, this.references.waitMs);
     if ((anyParked || toPark.length > 0) && wakeKeys.length > 0 && (await parking.wake(tx, wakeKeys)) > 0) this.references.onWoken?.();
     return outcomes;
+  }
+
+  /** The batch's agreement policy for this entity and its owners' subtrees; undefined when no agreement concerns the batch. */
+  private async ownershipOf(tx: SqlExecutor, commands: readonly EntityCommand<P>[]): Promise<BatchOwnership | undefined> {
+    const policy = this.agreements.policy(this.rules.entity);
+    if (!policy || (policy.owners.size === 0 && policy.allowed.size === 0) || !commands.some(subjectToAgreements)) return undefined;
+    const roots = new Set<string>();
+    for (const owners of policy.owners.values()) for (const o of owners) if (isUuid(o.organisationId)) roots.add(o.organisationId.toLowerCase());
+    const subtrees = roots.size > 0 ? await this.references.tree.subtrees([...roots], tx) : new Map<string, Set<string>>();
+    return { policy, subtrees };
+  }
+
+  /** Whether an owner's agreement reaches an entity of these organisations (undefined: not known, so it does). */
+  private reaches(owner: FieldOwner, organisations: readonly string[] | undefined, subtrees: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+    if (organisations === undefined) return true;
+    const root = owner.organisationId.toLowerCase();
+    const subtree = subtrees.get(root);
+    return organisations.some((o) => (subtree ? subtree.has(o) : o === root));
   }
 
   private inScope(state: S, subtree: ReadonlySet<string>): boolean {
@@ -233,7 +281,13 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     };
   }
 
-  private applyOne(c: EntityCommand<P>, b: BatchView<S>, context: C, subtree: ReadonlySet<string> | undefined): { outcome: EntityOutcome<S>; change?: Change<S> } {
+  private applyOne(
+    c: EntityCommand<P>,
+    b: BatchView<S>,
+    context: C,
+    subtree: ReadonlySet<string> | undefined,
+    ownership: BatchOwnership | undefined,
+  ): { outcome: EntityOutcome<S>; change?: Change<S> } {
     const rules = this.rules;
     const reject = (...reasons: Reason[]) => ({
       outcome: {
@@ -259,8 +313,14 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     }
     const targetId = c.targetId ?? linked ?? byKey;
     const existing = targetId ? b.states.get(targetId) : undefined;
-    // A scoped key sees nothing outside its subtree: an entity there is as good as absent.
-    if (existing && subtree && !this.inScope(existing.state, subtree)) return reject(this.outOfScope());
+    // A scoped key sees nothing outside its subtree: an entity there is as good as absent, unless an
+    // import joins it by its natural key (a member of another club joining this one: join fields only).
+    let joining = false;
+    if (existing && subtree && !this.inScope(existing.state, subtree)) {
+      const joinable = rules.joinFields !== undefined && c.op === 'UPSERT' && !c.targetId && c.expectedVersion === undefined && !linked && byKey === existing.state.id;
+      if (!joinable) return reject(this.outOfScope());
+      joining = true;
+    }
     if (c.targetId && !existing)
       return reject({
         code: ReasonCode.NOT_FOUND,
@@ -317,7 +377,45 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         message: 'An UPSERT needs a payload.',
       });
 
-    const validated = rules.validate(c.payload, existing?.state, b.resolver, context);
+    // Field ownership of the integration agreements: what this source may not write is dropped, with a warning each.
+    let payload: P = c.payload;
+    let warnings: readonly Reason[] = [];
+    if (ownership && subjectToAgreements(c)) {
+      let organisations: { of: readonly string[] | undefined } | undefined;
+      const organisationsOf = () => (organisations ??= { of: existing ? rules.organisationsOf(existing.state) : this.placement(c.payload!, b, context) }).of;
+      const screenedFields = screenFields<P>({
+        policy: ownership.policy,
+        source: c.source,
+        payload: c.payload,
+        contractFieldOf: this.contractFieldOf,
+        // The natural key the record matched by (or creates the entity with) is its identity, not a write.
+        exempt: naturalKey !== undefined && (!existing || naturalKey === rules.naturalKeyOfState(existing.state)) ? rules.naturalKeyField : undefined,
+        reaches: (owner) => this.reaches(owner, organisationsOf(), ownership.subtrees),
+      });
+      if (screenedFields) {
+        warnings = screenedFields.reasons;
+        if (!screenedFields.writesAnything) {
+          return {
+            outcome: {
+              recordId: c.recordId,
+              outcome: 'UNCHANGED',
+              entityId: existing?.state.id ?? null,
+              version: existing?.version ?? null,
+              reasons: warnings,
+              ...(existing ? { state: existing.state } : {}),
+            },
+          };
+        }
+        payload = screenedFields.payload;
+      }
+    }
+    if (joining && payload) {
+      const joined = joinOnly(payload, new Set([...(rules.joinFields ?? []), rules.naturalKeyField]), rules.entity);
+      payload = joined.payload;
+      warnings = [...warnings, ...joined.reasons];
+    }
+
+    const validated = rules.validate(payload, existing?.state, b.resolver, context);
     if (validated.errors) return reject(...validated.errors);
 
     const id = existing?.state.id ?? randomUUID();
@@ -346,7 +444,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
           outcome: 'UNCHANGED',
           entityId: id,
           version: existing.version,
-          reasons: [],
+          reasons: warnings,
           state: existing.state,
         },
       };
@@ -360,7 +458,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         outcome: existing ? 'UPDATED' : 'CREATED',
         entityId: id,
         version,
-        reasons: [],
+        reasons: warnings,
         state: next,
       },
       change: {
@@ -372,6 +470,19 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         fields,
       },
     };
+  }
+
+  /**
+   * The organisations a record would create its entity in (its full payload, validated and patched on
+   * trial), so that an owner's ownership reaches a new entity of its subtree. Undefined when the full
+   * payload does not validate: then every owner's ownership applies.
+   */
+  private placement(payload: P, b: BatchView<S>, context: C): readonly string[] | undefined {
+    const trial = this.rules.validate(payload, undefined, b.resolver, context);
+    // The trial's unresolved references are not the record's (its real validation follows).
+    b.misses.length = 0;
+    if (trial.errors) return undefined;
+    return this.rules.organisationsOf(this.rules.applyPatch(TRIAL_ID, undefined, trial.patch, []));
   }
 
   private remove(c: EntityCommand<P>, b: BatchView<S>, existing: Stored<S>, erase: boolean): { outcome: EntityOutcome<S>; change: Change<S> } {
@@ -435,6 +546,9 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     out.message(this.encoders.topics.results, c.recordId, (b, p) => this.encoders.result.into(result, b, p), { id: randomUUID() });
   }
 }
+
+/** The id of an entity created on trial only (never stored). */
+const TRIAL_ID = '00000000-0000-0000-0000-000000000000';
 
 const parkedOutcome = <S>(c: EntityCommand<unknown>): EntityOutcome<S> => ({ recordId: c.recordId, outcome: 'PARKED', entityId: null, version: null, reasons: [] });
 
@@ -531,4 +645,27 @@ class BatchView<S extends EntityState> {
     if (key) this.byKey.delete(key);
     for (const e of state.externalIds) this.links.delete(linkKey(e.system, e.id));
   }
+}
+
+/**
+ * The payload of a scoped import that joins an entity outside its subtree: only the join fields (and
+ * the natural key it matched by) are kept, every other given field and every `clearFields` entry is
+ * dropped with FIELD_OUTSIDE_SCOPE (clearing would take away what the other organisations keep).
+ */
+function joinOnly<P>(payload: P, keep: ReadonlySet<string>, entity: string): { payload: P; reasons: Reason[] } {
+  const record = payload as Record<string, unknown>;
+  const reasons: Reason[] = [];
+  const trimmed: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (field === 'clearFields') {
+      const entries = Array.isArray(value) ? value : [];
+      for (const entry of entries) reasons.push({ code: ReasonCode.FIELD_OUTSIDE_SCOPE, field: String(entry), message: `Not cleared: the ${entity} belongs to organisations outside the API key's; only ${[...keep].join(', ')} can be given.` });
+      trimmed[field] = [];
+    } else if (value === null || value === undefined || keep.has(field)) trimmed[field] = value;
+    else {
+      trimmed[field] = null;
+      reasons.push({ code: ReasonCode.FIELD_OUTSIDE_SCOPE, field, message: `Not changed: the ${entity} belongs to organisations outside the API key's; only ${[...keep].join(', ')} can be given.` });
+    }
+  }
+  return { payload: trimmed as P, reasons };
 }

@@ -17,6 +17,7 @@ import { OrganisationTree } from '../references/organisation-tree';
 import type { ProjectedEntity } from '../domain/entity-rules.port';
 import type { SqlExecutor } from '@stafett/outbox';
 import { createEntityEncoders } from './entity-encoders';
+import { AgreementBook } from '../agreements/agreement-book';
 
 /** An import record of any entity (the contracts differ only in the payload). */
 export interface ImportRecordOf<P> {
@@ -59,6 +60,8 @@ export interface WriterOptions {
   readonly referenceWaitMs: number;
   /** The secret of the keyed hashes of natural keys in the projection and the parking lot (`referenceKeySecret`). */
   readonly referenceKeySecret: Buffer;
+  /** The integration agreements whose field ownership the writes obey; default none. */
+  readonly agreements?: AgreementBook;
 }
 
 /**
@@ -94,6 +97,8 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
   readonly parking: ParkingLot;
   readonly projection: ReferenceProjection;
   readonly tree: OrganisationTree;
+  /** The integration agreements (field ownership) this writer obeys. */
+  readonly agreements: AgreementBook;
   /** Called when parked records were woken (the retrier runs at once). */
   onWoken: (() => void) | undefined;
 
@@ -110,6 +115,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     this.parking = new ParkingLot(rules.schema);
     this.projection = new ReferenceProjection(rules.schema, new ReferenceKeys(options.referenceKeySecret));
     this.tree = new OrganisationTree(rules.schema, pool);
+    this.agreements = options.agreements ?? AgreementBook.none();
   }
 
   /** Registers the output schemas (once); rejects while the registry is away. */
@@ -123,7 +129,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
         onWoken: () => this.onWoken?.(),
       };
       const making = createEntityEncoders(this.serde, this.topics, this.rules.entity, this.rules.contracts).then(
-        (e) => new ApplyEntityCommands(this.rules, this.store, e, references),
+        (e) => new ApplyEntityCommands(this.rules, this.store, e, references, this.agreements),
       );
       making.catch(() => {
         if (this.useCase === making) this.useCase = undefined;

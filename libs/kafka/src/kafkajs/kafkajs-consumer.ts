@@ -27,6 +27,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   /** Offsets handled but not yet committed to Kafka (`offsetsStoredWithData`), by partition. */
   private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
   private lastCommit = Date.now();
+  /** Commits what is pending once the consumer has been quiet for a while (Kafka's lag must reach 0 when idle). */
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -92,9 +94,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
           return;
         }
         this.pending.set(`${batch.topic}\u0000${batch.partition}`, next);
-        if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) {
-          await this.commitPending(consumer).catch((e: unknown) => this.log?.debug({ group: o.groupId, error: (e as Error)?.message }, 'lazy offset commit failed; the stored offsets stand'));
-        }
+        if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) await this.commitPendingQuietly(consumer);
+        else this.flushTimer ??= setTimeout(() => void this.commitPendingQuietly(consumer), LAZY_COMMIT_MS).unref();
       },
     });
     await joined;
@@ -103,13 +104,29 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   async stop(): Promise<void> {
     this.stopping = true;
     const consumer = this.consumer;
-    // Where a restart begins; a failure here only means redelivered records, which the handler skips.
-    if (consumer && this.pending.size > 0) await this.commitPending(consumer).catch(() => undefined);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // Where a restart begins. Bounded: with Kafka away it would retry for long, and a commit that
+    // does not happen only means redelivered records, which the handler recognises and skips.
+    if (consumer && this.pending.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.commitPending(consumer).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+      clearTimeout(timer);
+    }
     await consumer?.disconnect();
     this.consumer = undefined;
   }
 
+  private async commitPendingQuietly(consumer: Consumer): Promise<void> {
+    if (this.stopping) return;
+    await this.commitPending(consumer).catch((e: unknown) =>
+      this.log?.debug({ group: this.options.groupId, error: (e as Error)?.message }, 'lazy offset commit failed; the offsets stored with the data stand'),
+    );
+  }
+
   private async commitPending(consumer: Consumer): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const offsets = [...this.pending.values()];
     this.pending.clear();
     this.lastCommit = Date.now();

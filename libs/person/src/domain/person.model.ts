@@ -85,6 +85,27 @@ export function toContract(p: PersonState): Person {
   };
 }
 
+/**
+ * The memberships of an import payload merged into the person's: each organisation the payload
+ * names gets exactly the payload's memberships of it (in the place of its first existing one);
+ * memberships of organisations it does not name are kept. So one club's member file never drops a
+ * person's memberships of other clubs. (A payload that also clears `memberships` replaces them all.)
+ */
+export function mergeMemberships(existing: readonly MembershipState[], given: readonly MembershipState[]): MembershipState[] {
+  const named = new Set(given.map((m) => m.organisationId));
+  const placed = new Set<string>();
+  const merged: MembershipState[] = [];
+  for (const m of existing) {
+    if (!named.has(m.organisationId)) merged.push(m);
+    else if (!placed.has(m.organisationId)) {
+      placed.add(m.organisationId);
+      merged.push(...given.filter((g) => g.organisationId === m.organisationId));
+    }
+  }
+  merged.push(...given.filter((g) => !placed.has(g.organisationId)));
+  return merged;
+}
+
 /** Applies a patch: a new person needs the required fields, an existing one keeps what the patch does not name. */
 export function applyPatch(id: string, existing: PersonState | undefined, patch: PersonPatch, externalIds: readonly ExternalId[]): PersonState {
   const base: PersonState = existing ?? {

@@ -6,7 +6,7 @@ import { parsePersonalIdentityNumber, ReasonCode } from '@stafett/domain';
 import type { EntityCommand, EntityRules, ForeignReference, ReferenceResolver, Screening, Stored, Validation } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
 import { PersonRepository } from '../database/person.repository';
-import { applyPatch, changedFields, toContract, type MembershipState, type PersonPatch, type PersonState } from './person.model';
+import { applyPatch, changedFields, mergeMemberships, toContract, type MembershipState, type PersonPatch, type PersonState } from './person.model';
 import { validatePersonPayload } from './validate-person';
 
 function normalizedPnr(raw: string | null | undefined): string | undefined {
@@ -33,9 +33,7 @@ export function protectedIdentityKeys(config: StafettConfig, legacySalt: Buffer 
   const derived = config.protectedIdentityKey === undefined;
   const dbUrl = new URL(config.databaseUrl);
   dbUrl.password = '';
-  const current = derived
-    ? createHmac('sha256', 'stafett development protected-identity key').update(dbUrl.toString()).digest()
-    : Buffer.from(config.protectedIdentityKey, 'utf8');
+  const current = derived ? createHmac('sha256', 'stafett development protected-identity key').update(dbUrl.toString()).digest() : Buffer.from(config.protectedIdentityKey, 'utf8');
   return { current, previous: config.protectedIdentityPreviousKeys.map((k) => Buffer.from(k, 'utf8')), legacySalt, derived };
 }
 
@@ -106,6 +104,8 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
   readonly entity = 'person';
   readonly schema = 'person';
   readonly naturalKeyField = 'personalIdentityNumber';
+  /** A member of another club joins a club by its member file: through its scoped key only the membership applies. */
+  readonly joinFields = ['memberships'] as const;
   readonly contracts = (() => {
     const c = entityContracts('person');
     return {
@@ -145,7 +145,10 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
   async prepare(tx: SqlExecutor, commands: readonly EntityCommand<PersonImportPayload>[]): Promise<ProtectedIdentities> {
     if (!this.keys) {
       const keys = protectedIdentityKeys(this.config, await this.repository.protectedIdentitySalt(tx));
-      if (keys.derived) this.log.warn('STAFETT_PROTECTED_IDENTITY_KEY is not set: protected identities are hashed under a development key derived from DATABASE_URL; set a secret key in production');
+      if (keys.derived)
+        this.log.warn(
+          'STAFETT_PROTECTED_IDENTITY_KEY is not set: protected identities are hashed under a development key derived from DATABASE_URL; set a secret key in production',
+        );
       this.keys = keys;
     }
     const identities = new ProtectedIdentities(this.keys);
@@ -204,7 +207,8 @@ export class PersonRules implements EntityRules<PersonState, PersonImportPayload
         else unknown.push({ code: ReasonCode.UNKNOWN_REFERENCE, field: m.field, message: 'No such organisation in the register (by id or by system and external id).' });
       }
       if (unknown.length > 0) return { errors: unknown };
-      patch.memberships = memberships;
+      // Memberships merge per organisation (a club's register speaks for its own members only); with `clearFields: ['memberships']` they replace all.
+      patch.memberships = existing && !payload.clearFields?.includes('memberships') ? mergeMemberships(existing.memberships, memberships) : memberships;
     }
     if (validated.guardianRefs) {
       const guardians: { personId: string }[] = [];

@@ -366,6 +366,46 @@ describe(`${PersonsController.name} with organisation-scoped keys`, () => {
         .expect(200);
       expect((await admin().get(`/v1/persons/${inB.id}`).expect(200)).body).toMatchObject({ version: inB.version, firstName: inB.firstName });
     });
+
+    it("should let a member of another club join the key's club by personnummer: the membership is added, the rest is left as it is", async () => {
+      const joiner = (await admin()
+        .post('/v1/persons')
+        .send({ ...newPerson([member(clubB)]), email: 'joiner@example.se' })
+        .expect(201)).body as Person;
+      const number = (await admin().get(`/v1/persons/${joiner.id}`)).body.personalIdentityNumber as string;
+      const accepted = await as(clubKey)
+        .post('/v1/imports')
+        .send({
+          source: { system: 'club-a-member-file' },
+          records: [
+            {
+              entityType: 'person',
+              externalId: 'joiner',
+              op: 'UPSERT',
+              payload: { personalIdentityNumber: number, firstName: 'Kapad', memberships: [{ organisation: { id: clubA }, from: '2026-01-01' }], clearFields: ['email'] },
+            },
+          ],
+        })
+        .expect(202);
+      const done = await waitFor('the batch report', async () => {
+        const report = (await as(clubKey).get(`/v1/imports/${accepted.body.batchId}`).expect(200)).body as Report;
+        return report.status === 'DONE' ? report : undefined;
+      });
+      expect(done.results[0]).toMatchObject({
+        outcome: 'UPDATED',
+        entityId: joiner.id,
+        reasons: expect.arrayContaining([
+          expect.objectContaining({ code: 'FIELD_OUTSIDE_SCOPE', field: 'firstName' }),
+          expect.objectContaining({ code: 'FIELD_OUTSIDE_SCOPE', field: 'email' }),
+        ]),
+      });
+      const after = (await admin().get(`/v1/persons/${joiner.id}`).expect(200)).body as { firstName: string; email: string | null; memberships: { organisationId: string }[] };
+      expect(after.firstName).toBe(joiner.firstName);
+      expect(after.email).toBe('joiner@example.se');
+      expect(after.memberships.map((m) => m.organisationId).sort()).toEqual([clubA, clubB].sort());
+      // Now a member of the key's club, the person is visible to it.
+      await as(clubKey).get(`/v1/persons/${joiner.id}`).expect(200);
+    });
   });
 
   describe('a read-only scoped key', () => {

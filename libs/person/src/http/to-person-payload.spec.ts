@@ -19,4 +19,12 @@ describe(toPersonPayload.name, () => {
   it('should take null as "not given" in a create', () => {
     expect(toPersonPayload({ firstName: 'Anna', lastName: 'Berg', email: null }, false)).toEqual({ firstName: 'Anna', lastName: 'Berg' });
   });
+
+  it("should make a PATCH's memberships replace the person's (clear, then set), as imports merge them per organisation", () => {
+    const organisationId = '0b0b8f3e-4d6c-4f55-9d43-5b5f1c1a2b3c';
+    expect(toPersonPayload({ memberships: [{ organisationId, from: '2024-01-01' }] }, true)).toEqual({
+      memberships: [{ organisation: { id: organisationId }, from: '2024-01-01', to: null }],
+      clearFields: ['memberships'],
+    });
+  });
 });

@@ -5,7 +5,8 @@ import type { UpdatePersonDto } from './dtos/update-person.dto';
 /**
  * A REST body as the payload an import would carry, so both run the same regelverk. Memberships
  * and guardians become references by id. In a PATCH, `null` clears a field (`clearFields`); in a
- * create it means "not given".
+ * create it means "not given". A PATCH's `memberships` replace the person's (also clearing them, as
+ * imports merge memberships per organisation).
  */
 export function toPersonPayload(body: CreatePersonDto | UpdatePersonDto, nullClears: boolean): PersonImportPayload {
   const payload: { -readonly [K in keyof PersonImportPayload]: PersonImportPayload[K] } = {};
@@ -33,6 +34,8 @@ export function toPersonPayload(body: CreatePersonDto | UpdatePersonDto, nullCle
   take('disability', (v) => (payload.disability = v));
   // Acted on, never stored (DESIGN §2): the rules erase and remember the number.
   if (body.protectedIdentity === true) payload.protectedIdentity = true;
+  // A PATCH's memberships are the person's whole list (an import's merge per organisation): clear, then set.
+  if (nullClears && payload.memberships && !clearFields.includes('memberships')) clearFields.push('memberships');
   if (clearFields.length > 0) payload.clearFields = clearFields;
   return payload;
 }

@@ -56,14 +56,19 @@ export class PersonTopicsHarness {
     ]);
   }
 
-  async importRecords(system: string, items: readonly { externalId: string; payload: PersonImportPayload | null; op?: 'UPSERT' | 'DELETE' }[], batchId = randomUUID()): Promise<PersonImportRecord[]> {
+  async importRecords(
+    system: string,
+    items: readonly { externalId: string; payload: PersonImportPayload | null; op?: 'UPSERT' | 'DELETE' }[],
+    batchId = randomUUID(),
+    connectorId: string | null = null,
+  ): Promise<PersonImportRecord[]> {
     this.producer ??= await this.client.producer();
     const topic = this.names.imports('person');
     const encode = await this.serde.encoderFor<PersonImportRecord>(topic, contractType(entityContracts('person').importRecord));
     const records: PersonImportRecord[] = items.map((i) => ({
       recordId: randomUUID(),
       batchId,
-      source: { system, connectorId: null },
+      source: { system, connectorId },
       externalId: i.externalId,
       op: i.op ?? 'UPSERT',
       receivedAt: new Date(),

@@ -1,6 +1,12 @@
 import type avro from 'avsc';
-import type { FieldError } from '@stafett/api';
 import { ReasonCode } from '@stafett/domain';
+
+/** A field that breaks the contract (the shape of `@stafett/api`'s FieldError). */
+export interface ContractFieldError {
+  readonly field: string | null;
+  readonly code: string;
+  readonly message: string;
+}
 
 /** `records[3]` + `payload` + `memberships` + `0` → `records[3].payload.memberships[0]`. */
 function fieldPath(prefix: string, path: readonly string[]): string {
@@ -13,7 +19,10 @@ function expected(type: avro.Type): string {
   if (name === 'logical:timestamp-millis') return 'an ISO 8601 instant with a zone, e.g. 2026-03-01T17:00:00Z';
   if (name.startsWith('union')) {
     const branches = (type as avro.types.UnwrappedUnionType).types;
-    const text = branches.filter((t) => t.typeName !== 'null').map(expected).join(' or ');
+    const text = branches
+      .filter((t) => t.typeName !== 'null')
+      .map(expected)
+      .join(' or ');
     return branches.some((t) => t.typeName === 'null') ? `${text} (or null)` : text;
   }
   switch (name) {
@@ -51,8 +60,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * wrong type (never quoting the value, which may be a personnummer), or one the contract does not
  * have. Empty when `value` encodes.
  */
-export function contractErrors(type: avro.Type, value: unknown, prefix: string): FieldError[] {
-  const errors: FieldError[] = [];
+export function contractErrors(type: avro.Type, value: unknown, prefix: string): ContractFieldError[] {
+  const errors: ContractFieldError[] = [];
   type.isValid(value, {
     errorHook: (path, _value, failed) => errors.push({ field: fieldPath(prefix, path), code: codeOf(failed), message: `must be ${expected(failed)}` }),
   });

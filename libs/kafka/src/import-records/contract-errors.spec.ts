@@ -26,7 +26,16 @@ describe(contractErrors.name, () => {
   });
 
   it('should name nested fields with their index', () => {
-    const errors = contractErrors(type, record({ memberships: [{ organisation: { id: 'x' }, from: '2024-01-01' }, { organisation: { id: 'y' }, from: 17 }] }), 'records[0]');
+    const errors = contractErrors(
+      type,
+      record({
+        memberships: [
+          { organisation: { id: 'x' }, from: '2024-01-01' },
+          { organisation: { id: 'y' }, from: 17 },
+        ],
+      }),
+      'records[0]',
+    );
     expect(errors).toEqual([{ field: 'records[0].payload.memberships[1].from', code: 'INVALID_DATE', message: 'must be a date written YYYY-MM-DD' }]);
   });
 

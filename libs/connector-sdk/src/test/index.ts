@@ -1,0 +1,2 @@
+export * from './connector-acceptance';
+export { JsonLinesPersonsConnector, jsonLinesPersonsUnderTest } from './json-lines-persons.connector';

@@ -1,0 +1,12 @@
+export * from './member-fields';
+export * from './member-file-codes';
+export * from './personnummer-forms';
+export { cellDate, cellText, derivedExternalId, parseMemberRow, type CellValue, type ParsedRow, type RowContext } from './read/member-row';
+export * from './read/read-member-file';
+export { sniffFormat, SpooledFile, type FileFormat } from './read/spooled-file';
+export * from './write/write-member-file';
+export * from './client/persons-client';
+export * from './generated-register';
+export * from './connector/member-file.connector';
+export * from './connector/member-file-connector.module';
+export * from './connector/member-register-export.controller';
