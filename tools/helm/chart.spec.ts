@@ -17,7 +17,7 @@ const DOMAIN_SERVICES = [
   ['activity-service', '/v1/activities'],
 ] as const;
 /** The connectors that run alone (off by default). */
-const CONNECTORS = ['connector-calendar', 'connector-member-file'] as const;
+const CONNECTORS = ['connector-calendar', 'connector-lok', 'connector-member-file'] as const;
 /** `--set` arguments that turn every connector on. */
 const withConnectors = CONNECTORS.flatMap((name) => ['--set', `components.${name}.enabled=true`]);
 /** `--set` arguments that turn every domain service off. */
@@ -282,6 +282,7 @@ describe('charts/stafett values', () => {
     expect(routesOf(manifests).filter(([, service]) => service.includes('connector'))).toEqual([
       ['/v1/calendar-feeds', 'demo-stafett-connector-calendar'],
       ['/calendar', 'demo-stafett-connector-calendar'],
+      ['/v1/lok', 'demo-stafett-connector-lok'],
       ['/v1/connectors', 'demo-stafett-connector-member-file'],
       ['/v1/member-file', 'demo-stafett-connector-member-file'],
     ]);

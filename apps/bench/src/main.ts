@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B5,B6,B8 --profile]`
- * Prints B0–B6 and B8 side by side with the ratios that show the bottleneck, and writes the figures as
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B5,B6,B7,B8 --profile]`
+ * Prints B0–B8 side by side with the ratios that show the bottleneck, and writes the figures as
  * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
  */
 import 'reflect-metadata';
@@ -18,6 +18,7 @@ import { DomainBenchmark, type DomainRun } from './domain-benchmark';
 import { b8CalendarFeed, type CalendarRun } from './calendar-benchmark';
 import { b6MemberFile, type MemberFileRun } from './member-file-benchmark';
 import { b6Platform, type MemberFilePlatformRun } from './member-file-platform-benchmark';
+import { b7LokSummary, type LokRun } from './lok-benchmark';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -43,7 +44,7 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 async function main(): Promise<void> {
   const size = Number(flag('size', '100000'));
   const runs = Number(flag('runs', '3'));
-  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B6,B8').split(','));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B6,B7,B8').split(','));
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
@@ -182,6 +183,18 @@ async function main(): Promise<void> {
         if (!process.argv.includes('--keep-db')) await dropDatabase(calendarDb.toString()).catch(() => undefined);
       }
     }
+    if (only.has('B7')) {
+      log('B7 LOK-stöd period summary: one club, 5,000 activities, 500 members (the connector projection seeded directly)');
+      const lokDb = new URL(databaseUrl);
+      lokDb.pathname = `${lokDb.pathname}_b7`;
+      try {
+        const b7 = await b7LokSummary(lokDb.toString(), Math.max(runs, 5));
+        log(`B7 median ${b7.medianMs} ms per period summary (runs: ${b7.summaryMs.join(', ')} ms; seeded in ${b7.seedSeconds} s)`);
+        results['B7'] = b7;
+      } finally {
+        if (!process.argv.includes('--keep-db')) await dropDatabase(lokDb.toString()).catch(() => undefined);
+      }
+    }
   } finally {
     await client.close();
     if (process.argv.includes('--keep-db')) process.stderr.write(`bench: kept the database ${databaseUrl}\n`);
@@ -246,6 +259,15 @@ function report(r: Record<string, unknown>): void {
     lines.push('');
     lines.push(`Platform CPU (node + postgres): ${Math.round(platform)} µs per record (target <= 100)`);
     lines.push(`Person outbox after the runs: ${fmt(b4.outbox.rows)} live rows, ${fmt(b4.outbox.bytes / 1024)} KiB on disk (heap, indexes, TOAST)`);
+  }
+  const b7 = r['B7'] as LokRun | undefined;
+  if (b7) {
+    lines.push('');
+    lines.push('| B7 | what | median | runs | notes |');
+    lines.push('|---|---|---:|---|---|');
+    lines.push(
+      `| B7 | LOK-stöd period summary (GET /v1/lok/:id/2026H1 without HTTP) | ${b7.medianMs} ms | ${b7.summaryMs.join(', ')} ms | ${fmt(b7.activities)} activities, ${fmt(b7.members)} members, ${fmt(b7.eligible)} eligible, ${fmt(b7.participantOccasions)} participant occasions; target < 1,000 ms |`,
+    );
   }
   const b5 = r['B5'] as DomainRun[] | undefined;
   if (b5) {

@@ -10,6 +10,7 @@ import { checkPostgres, poolOf, stafettDataSourceOptions } from '@stafett/persis
 import { ActivityModule } from '@stafett/activity';
 import { CalendarFeedsModule } from '@stafett/calendar-feeds';
 import { ChangesModule } from '@stafett/changes';
+import { LokModule } from '@stafett/lok';
 import { ConnectorsModule, type ConnectorsModuleOptions } from '@stafett/connectors';
 import { MemberFileConnector, MemberFileConnectorModule, memberFileExternalIdKey } from '@stafett/member-file';
 import { OrganisationTree } from '@stafett/entity-pipeline';
@@ -72,6 +73,8 @@ export class AppModule {
         }),
         CalendarFeedsModule.forRoot(),
         memberFile,
+        // Sink connectors: they read the state topics into their own schemas.
+        LokModule.forRoot(),
         HealthModule.forRoot({
           inject: [getDataSourceToken(), KAFKA_CLIENT, AgreementBook],
           useFactory: (dataSource: DataSource, kafka: KafkaClientPort, agreements: AgreementBook): ReadinessCheck[] => [

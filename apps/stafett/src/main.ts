@@ -9,7 +9,7 @@ import { loadDemo } from './demo/demo-loader';
 import { runCli } from './cli/stafett-cli';
 
 /** Subcommands that talk to a running platform over HTTP (no config, no database, no Kafka here). */
-const CLI_COMMANDS = new Set(['import', 'export', 'connectors', 'help', '--help', '-h']);
+const CLI_COMMANDS = new Set(['import', 'export', 'connectors', 'lok', 'help', '--help', '-h']);
 
 async function main(): Promise<void> {
   if (CLI_COMMANDS.has(process.argv[2] ?? '')) {

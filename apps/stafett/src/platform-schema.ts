@@ -2,6 +2,7 @@ import { ACTIVITY_ENTITIES, ACTIVITY_MIGRATIONS } from '@stafett/activity';
 import { API_ENTITIES, API_MIGRATIONS } from '@stafett/api';
 import { CALENDAR_MIGRATIONS } from '@stafett/calendar-feeds';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from '@stafett/changes';
+import { LOK_ENTITIES, LOK_MIGRATIONS } from '@stafett/lok';
 import { CONNECTORS_MIGRATIONS } from '@stafett/connectors';
 import { GROUP_ENTITIES, GROUP_MIGRATIONS } from '@stafett/group';
 import { ORGANISATION_ENTITIES, ORGANISATION_MIGRATIONS } from '@stafett/organisation';
@@ -22,6 +23,7 @@ export const PLATFORM_ENTITIES = [
   ...ACTIVITY_ENTITIES,
   ...IMPORTS_ENTITIES,
   ...CHANGES_ENTITIES,
+  ...LOK_ENTITIES,
 ];
 export const PLATFORM_MIGRATIONS = [
   ...SCHEMA_REGISTRY_MIGRATIONS,
@@ -32,6 +34,7 @@ export const PLATFORM_MIGRATIONS = [
   ...ACTIVITY_MIGRATIONS,
   ...IMPORTS_MIGRATIONS,
   ...CHANGES_MIGRATIONS,
+  ...LOK_MIGRATIONS,
   ...CONNECTORS_MIGRATIONS,
   ...CALENDAR_MIGRATIONS,
 ];

@@ -1,5 +1,6 @@
 export * from './calendar-date';
 export * from './email';
+export * from './lok';
 export * from './luhn';
 export * from './municipality-code';
 export * from './organisationsnummer';

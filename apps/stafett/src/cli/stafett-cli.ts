@@ -153,6 +153,52 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       out(connectorTable(items, io.stdout.isTTY === true));
     });
 
+  program
+    .command('lok')
+    .description("a club's LOK-stöd application for a period: the summary, or --verdicts, --file csv|xml, --participants (personal data)")
+    .argument('<organisation>', 'the club (uuid)')
+    .argument('<period>', 'YYYYH1 (January–June) or YYYYH2 (July–December)')
+    .option('--verdicts', 'the per-activity verdicts with every reason (JSON)')
+    .addOption(new Option('--file <format>', 'the municipal file (docs/lok-file-format.md)').choices(['csv', 'xml']))
+    .option('--participants', 'the participant list: Namn;Personnummer;Kön (personal data: a key bound to the club, or an admin key)')
+    .option('--as-of <date>', 'the submission day for the late reduction (YYYY-MM-DD); default today')
+    .option('-o, --output <file>', 'write the answer to this file instead of stdout')
+    .action(async (org: string, period: string, opts: { verdicts?: boolean; file?: 'csv' | 'xml'; participants?: boolean; asOf?: string; output?: string }) => {
+      if (!UUID.test(org)) throw new UsageError(`the organisation must be a club id (uuid), not "${org}"`);
+      const organisationId = org.toLowerCase();
+      if (!/^\d{4}H[12]$/.test(period)) throw new UsageError(`the period must be YYYYH1 or YYYYH2, not "${period}"`);
+      if (opts.asOf !== undefined && !DATE.test(opts.asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, not "${opts.asOf}"`);
+      if ([opts.verdicts, opts.file, opts.participants].filter(Boolean).length > 1) throw new UsageError('choose one of --verdicts, --file and --participants');
+      const { url, apiKey } = clients();
+      const base = `${url.replace(/\/$/, '')}/v1/lok/${organisationId}/${period}`;
+      const target = opts.verdicts
+        ? `${base}/verdicts`
+        : opts.file
+          ? `${base}/file?format=${opts.file}`
+          : opts.participants
+            ? `${base}/participants.csv`
+            : `${base}${opts.asOf ? `?asOf=${opts.asOf}` : ''}`;
+      const res = await fetch(target, { headers: { authorization: `Bearer ${apiKey}` } }).catch((e: unknown) => {
+        throw new PlatformError(0, `cannot reach ${url}: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      const text = await res.text();
+      if (!res.ok) {
+        let detail = text;
+        try {
+          const problem = JSON.parse(text) as { detail?: string; errors?: { field: string; message: string }[] };
+          detail = [problem.detail, ...(problem.errors ?? []).map((e) => `${e.field}: ${e.message}`)].filter(Boolean).join(' ');
+        } catch {
+          // not a problem document: the text as it is
+        }
+        throw new PlatformError(res.status, `the platform answered ${res.status}: ${detail}`);
+      }
+      const answer = opts.verdicts ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : opts.file || opts.participants ? text : lokSummary(JSON.parse(text) as LokSummaryAnswer);
+      if (opts.output) {
+        await writeFile(opts.output, answer);
+        err(`stafett: written to ${opts.output}\n`);
+      } else out(answer);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -238,4 +284,36 @@ function connectorTable(items: readonly ConnectorStatus[], color: boolean): stri
     t.push([c.connectorId, c.connectorType, c.name, c.organisationId, c.direction, c.state, last]);
   }
   return `${t.toString()}\n`;
+}
+
+/** The fields of GET /v1/lok/:id/:period the CLI prints. */
+interface LokSummaryAnswer {
+  readonly organisation: { readonly name: string; readonly organisationNumber: string | null };
+  readonly period: { readonly id: string; readonly deadline: string };
+  readonly lateness: { readonly asOf: string; readonly daysLate: number; readonly reductionPercent: number };
+  readonly activities: { readonly evaluated: number; readonly eligible: number; readonly notEligible: number };
+  readonly participantOccasions: { readonly total: number; readonly byAgeBand: Record<string, { FEMALE: number; MALE: number; UNKNOWN: number; total: number }> };
+  readonly leaderOccasions: { readonly total: number };
+  readonly reasons: Record<string, number>;
+  readonly amounts: { readonly total: number; readonly afterReduction: number };
+}
+
+/** A club's LOK-stöd summary as a table. */
+function lokSummary(a: LokSummaryAnswer): string {
+  const table = new Table({ head: ['age band', 'female', 'male', 'unknown', 'total'], style: { head: [], border: [] } });
+  for (const [band, c] of Object.entries(a.participantOccasions.byAgeBand)) table.push([band, c.FEMALE, c.MALE, c.UNKNOWN, c.total]);
+  const reasons = Object.entries(a.reasons)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  return [
+    `${a.organisation.name}${a.organisation.organisationNumber ? ` (${a.organisation.organisationNumber})` : ''}, LOK-stöd ${a.period.id}`,
+    `activities: ${a.activities.eligible} eligible of ${a.activities.evaluated} (${a.activities.notEligible} not eligible)`,
+    `participant occasions: ${a.participantOccasions.total}; leader occasions: ${a.leaderOccasions.total}`,
+    table.toString(),
+    `reasons: ${reasons || 'none'}`,
+    `deadline ${a.period.deadline}; as of ${a.lateness.asOf}: ${a.lateness.daysLate} days late, reduction ${a.lateness.reductionPercent} %`,
+    `estimated amount: ${a.amounts.total} SEK, after the reduction ${a.amounts.afterReduction} SEK`,
+    '',
+  ].join('\n');
 }
