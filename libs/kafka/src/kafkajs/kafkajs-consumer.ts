@@ -14,6 +14,23 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }
 
+/**
+ * Subscribes, waiting out a broker whose metadata does not yet know a topic just created (KRaft
+ * spreads it a moment later: UNKNOWN_TOPIC_OR_PARTITION, "does not host this topic-partition").
+ */
+async function subscribeWhenKnown(consumer: Consumer, topic: string, fromBeginning: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await consumer.subscribe({ topic, fromBeginning });
+      return;
+    } catch (e) {
+      const error = e as { type?: string; retriable?: boolean };
+      if (attempt >= 20 || !(error.type === 'UNKNOWN_TOPIC_OR_PARTITION' || error.type === 'LEADER_NOT_AVAILABLE')) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
+    }
+  }
+}
+
 /** How often a consumer whose handler stores its offsets with its data commits them to Kafka. */
 const LAZY_COMMIT_MS = 5_000;
 
@@ -71,7 +88,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       });
     });
     await consumer.connect();
-    for (const topic of o.topics) await consumer.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
+    for (const topic of o.topics) await subscribeWhenKnown(consumer, topic, o.fromBeginning ?? true);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -59,6 +59,40 @@ export class LokProjectionStore {
     );
   }
 
+  /**
+   * A slice of person states (null: a tombstone) in one statement each for upserts and deletes:
+   * every person change of the register passes here. The last state of an id in the slice wins.
+   */
+  async putPersons(slice: readonly { id: string; person: Person | null }[]): Promise<void> {
+    const latest = new Map<string, Person | null>();
+    for (const { id, person } of slice) latest.set(id, person);
+    const keep: Person[] = [];
+    const gone: string[] = [];
+    for (const [id, p] of latest) {
+      if (p !== null && lokBirthDate(p) !== null) keep.push(p);
+      else gone.push(id);
+    }
+    if (gone.length > 0) await this.pool.query(`DELETE FROM lok.person WHERE id = ANY($1::uuid[])`, [gone]);
+    if (keep.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO lok.person (id, birth_date, sex, disability, postal_code, city, first_name, last_name, personal_identity_number)
+       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+       ON CONFLICT (id) DO UPDATE SET birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, disability = EXCLUDED.disability, postal_code = EXCLUDED.postal_code,
+         city = EXCLUDED.city, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, personal_identity_number = EXCLUDED.personal_identity_number`,
+      [
+        keep.map((p) => p.id),
+        keep.map((p) => lokBirthDate(p)),
+        keep.map((p) => p.sex),
+        keep.map((p) => p.disability ?? false),
+        keep.map((p) => p.address?.postalCode ?? null),
+        keep.map((p) => p.address?.city ?? null),
+        keep.map((p) => p.firstName),
+        keep.map((p) => p.lastName),
+        keep.map((p) => p.personalIdentityNumber ?? null),
+      ],
+    );
+  }
+
   async putGroup(g: Group): Promise<void> {
     await this.pool.query(
       `INSERT INTO lok."group" (id, organisation_id, name, sport) VALUES ($1, $2, $3, $4)

@@ -52,6 +52,8 @@ export class LokSink {
       serde: this.options.serde,
       topicPrefix: this.options.topicPrefix,
       registry: this.options.registry,
+      // Person slices are written at once (a batch handler).
+      maxBatchSize: 500,
     });
     this.app = NestFactory.createMicroservice(LokSinkModule.with(this.store), { strategy: this.transport, logger: ['error', 'warn'] });
     await (await this.app).listen();

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { StafettKafkaContext } from '@stafett/connector-sdk';
+import type { SinkBatch, StafettKafkaContext } from '@stafett/connector-sdk';
 import type { Activity, Group, Organisation, Person } from '@stafett/contracts';
 import { LokProjectionStore } from '../database/lok-projection.store';
 
@@ -19,9 +19,10 @@ export class LokStateController {
     await (organisation ? this.store.putOrganisation(organisation) : this.store.delete('organisation', ctx.getKey()));
   }
 
-  @EventPattern<string>('stafett.person.state.v1')
-  async onPerson(@Payload() person: Person | null, @Ctx() ctx: StafettKafkaContext): Promise<void> {
-    await (person ? this.store.putPerson(person) : this.store.delete('person', ctx.getKey()));
+  /** Every person change of the register passes here: a slice at once, not a statement per person. */
+  @EventPattern<string>('stafett.person.state.v1', { batch: true })
+  async onPersons(@Payload() slice: SinkBatch<Person | null>): Promise<void> {
+    await this.store.putPersons(slice.map(({ value, context }) => ({ id: context.getKey(), person: value })));
   }
 
   @EventPattern<string>('stafett.group.state.v1')
