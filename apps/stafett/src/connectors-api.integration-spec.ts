@@ -8,7 +8,9 @@ import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import type { CheckResult, ConnectorContext, ConnectorSpec, SourceConnector, SourceMessage, StreamDescriptor } from '@stafett/connector-sdk';
 import { JsonLinesPersonsConnector } from '@stafett/connector-sdk/testing';
+import { ConnectorScheduler } from '@stafett/connectors';
 import { luhnCheckDigit, makePersonnummer } from '@stafett/domain';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
 import { createApp } from './create-app';
@@ -43,6 +45,44 @@ function personLine(tag: string, i: number): string {
     birthDate,
     email: `p${i}.${tag}@example.se`,
   });
+}
+
+/** A test-only source that reads no file: the persons its agreement's config lists (so it can run on a schedule). */
+class ConfigPersonsConnector implements SourceConnector<{ persons: string[] }> {
+  spec(): ConnectorSpec {
+    return {
+      type: 'config-persons',
+      title: 'Persons from the config (test)',
+      description: 'Persons as JSON strings in the config; for the scheduler.',
+      directions: ['IMPORT'],
+      configSchema: { type: 'object', additionalProperties: false, required: ['persons'], properties: { persons: { type: 'array', items: { type: 'string' } } } },
+    };
+  }
+
+  async check(): Promise<CheckResult> {
+    return { ok: true, message: 'Reads its config.' };
+  }
+
+  async discover(): Promise<readonly StreamDescriptor[]> {
+    return [{ name: 'persons', entity: 'person', fields: ['personalIdentityNumber', 'firstName', 'lastName', 'birthDate', 'email', 'memberships'], resumable: false }];
+  }
+
+  async *read(context: ConnectorContext<{ persons: string[] }>): AsyncIterable<SourceMessage> {
+    let row = 0;
+    for (const text of context.config.persons) {
+      const { externalId, ...payload } = JSON.parse(text) as { externalId: string };
+      row++;
+      yield {
+        kind: 'record',
+        stream: 'persons',
+        entity: 'person',
+        externalId,
+        op: 'UPSERT',
+        payload: { ...payload, memberships: [{ organisation: { id: context.agreement.organisationId }, from: '2020-01-01', to: null }] },
+        position: { label: `person ${row}`, row },
+      };
+    }
+  }
 }
 
 describe('/v1/connectors in the all-in-one app', () => {
@@ -99,7 +139,7 @@ describe('/v1/connectors in the all-in-one app', () => {
 
   beforeAll(async () => {
     app = await createApp(testConfig({ STAFETT_ADMIN_API_KEY: adminKey, STAFETT_CONNECTOR_MAX_FILE_BYTES: String(MAX_FILE_BYTES) }), {
-      connectors: [JsonLinesPersonsConnector],
+      connectors: [JsonLinesPersonsConnector, ConfigPersonsConnector],
     });
     await app.init();
     await waitFor('ready', async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), 60_000, 250);
@@ -134,6 +174,40 @@ describe('/v1/connectors in the all-in-one app', () => {
 
   afterAll(async () => {
     await app?.close();
+  });
+
+  describe('a connector on a schedule', () => {
+    it('should start a CRON connector at its time in Europe/Stockholm, once, and not before', async () => {
+      const connectorId = cid('nightly');
+      const persons = [personLine(`${tag}n`, 1), personLine(`${tag}n`, 2)];
+      await admin(http().post('/v1/connectors'))
+        .send(agreement(connectorId, ids['club-a'], { connectorType: 'config-persons', config: { persons }, schedule: { kind: 'CRON', cron: '0 3 * * *' } }))
+        .expect(201);
+      const scheduler = app.get(ConnectorScheduler);
+      // 02:59 in Stockholm (UTC+1 in winter): not yet.
+      expect(await scheduler.tick(new Date('2026-12-01T01:59:00Z'))).not.toContain(connectorId);
+      expect((await admin(http().get(`/v1/connectors/${connectorId}`)).expect(200)).body.lastRun).toBeNull();
+      // 03:00:30: due, started once.
+      expect(await scheduler.tick(new Date('2026-12-01T02:00:30Z'))).toContain(connectorId);
+      expect(await scheduler.tick(new Date('2026-12-01T02:01:00Z'))).not.toContain(connectorId);
+      const status = await waitFor(
+        'the scheduled run to end',
+        async () => {
+          const got = (await admin(http().get(`/v1/connectors/${connectorId}`)).expect(200)).body as { lastRun: RunView | null };
+          return got.lastRun && got.lastRun.status !== 'RUNNING' ? got.lastRun : undefined;
+        },
+        90_000,
+        250,
+      );
+      expect(status).toMatchObject({ status: 'SUCCEEDED', counts: expect.objectContaining({ created: 2, rejected: 0 }) });
+    });
+
+    it('should refuse a schedule other than MANUAL for a connector that reads an uploaded file (422 naming schedule.kind)', async () => {
+      const res = await admin(http().post('/v1/connectors'))
+        .send(agreement(cid('file-on-cron'), ids['club-a'], { schedule: { kind: 'CRON', cron: '0 3 * * *' } }))
+        .expect(422);
+      expect((res.body as Problem).errors).toEqual([expect.objectContaining({ field: 'schedule.kind' })]);
+    });
   });
 
   describe('a user running a connector', () => {

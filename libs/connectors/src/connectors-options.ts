@@ -36,6 +36,8 @@ export interface ConnectorsModuleOptions {
   readonly connectorImports?: ModuleMetadata['imports'];
   /** Largest file a run takes (`POST /v1/connectors/:id/runs`), in bytes; default: the config's STAFETT_CONNECTOR_MAX_FILE_BYTES (200 MB). */
   readonly maxFileBytes?: number;
+  /** The scheduler of CRON and CONTINUOUS agreements: how often it looks (default every 15 s), or false for none. */
+  readonly scheduler?: { readonly tickMs?: number } | false;
   /** The organisation subtrees of scoped keys; default ROOT_ONLY (a host without a projection of the organisations). */
   readonly organisationSubtrees?: OrganisationSubtreesProvider;
   /** Prepended to every topic name; default: the config's STAFETT_TOPIC_PREFIX. */

@@ -9,6 +9,7 @@ import { AvroSerde, KAFKA_CLIENT, type KafkaClientPort } from '@stafett/kafka';
 import { poolOf } from '@stafett/persistence';
 import { CONNECTOR_TYPES, CONNECTORS_OPTIONS, ORGANISATION_SUBTREES, ROOT_ONLY, type ConnectorsModuleOptions } from './connectors-options';
 import { ConnectorsService } from './connectors.service';
+import { ConnectorScheduler } from './scheduling/connector-scheduler';
 import { AgreementStore } from './database/agreement.store';
 import { ConnectorsController } from './http/connectors.controller';
 import { AgreementPublisher } from './publishing/agreement.publisher';
@@ -59,6 +60,7 @@ export class ConnectorsModule {
         useFactory: (kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, store: AgreementStore) =>
           new AgreementPublisher(kafka, serde, new TopicNames(options.topicPrefix ?? config.topicPrefix), config.databaseUrl, store),
       },
+      ConnectorScheduler,
       { provide: ConnectorsLifecycle, inject: [AgreementPublisher], useFactory: (p: AgreementPublisher) => new ConnectorsLifecycle(p) },
       options.organisationSubtrees
         ? { provide: ORGANISATION_SUBTREES, inject: options.organisationSubtrees.inject ?? [], useFactory: options.organisationSubtrees.useFactory }

@@ -114,6 +114,9 @@ export function checkAgreement(body: unknown, specOf: (type: string) => Connecto
   } else {
     if (!spec.directions.includes(b.direction)) out.push({ field: 'direction', code: 'INVALID_ENUM', message: `a ${spec.type} connector runs ${spec.directions.join(' or ')}` });
     out.push(...schemaErrors(spec.configSchema, b.config ?? {}, 'config'));
+    if (spec.acceptsFile === true && schedule.kind !== 'MANUAL') {
+      out.push({ field: 'schedule.kind', code: 'INVALID_ENUM', message: `a ${spec.type} connector reads an uploaded file: its schedule is MANUAL (run it with a file)` });
+    }
   }
   if (out.length > 0) return { errors: out };
   return {
