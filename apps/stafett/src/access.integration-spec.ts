@@ -32,8 +32,9 @@ const concrete = (path: string) =>
     .replace(/:version\b/g, '1')
     .replace(/\{\*\w+\}/g, 'anything');
 
-/** The routes open without a key, on purpose: health, metrics, the OpenAPI docs, the registry's reads. */
+/** The routes open without a key, on purpose: health, metrics, the OpenAPI docs, the registry's reads, calendar feeds (their unguessable token is the credential). */
 const PUBLIC = [
+  /^GET \/calendar\/:file$/,
   /^GET \/health\/(live|ready)$/,
   /^GET \/metrics$/,
   /^GET \/docs/,
