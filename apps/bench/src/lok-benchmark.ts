@@ -72,7 +72,7 @@ export async function b7LokSummary(databaseUrl: string, runs: number, activities
         externalIds: [],
       };
     });
-    for (const p of persons) await store.putPerson(p);
+    await store.putPersons(persons.map((person) => ({ id: person.id, person })));
     const leaders = persons.slice(0, 40);
     const youths = persons.slice(40);
     // 25 groups of ~18 youths, each with its sport.

@@ -48,17 +48,6 @@ export class LokProjectionStore {
     );
   }
 
-  async putPerson(p: Person): Promise<void> {
-    const birthDate = lokBirthDate(p);
-    if (birthDate === null) return this.delete('person', p.id);
-    await this.pool.query(
-      `INSERT INTO lok.person (id, birth_date, sex, disability, postal_code, city, first_name, last_name, personal_identity_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (id) DO UPDATE SET birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, disability = EXCLUDED.disability, postal_code = EXCLUDED.postal_code,
-         city = EXCLUDED.city, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, personal_identity_number = EXCLUDED.personal_identity_number`,
-      [p.id, birthDate, p.sex, p.disability ?? false, p.address?.postalCode ?? null, p.address?.city ?? null, p.firstName, p.lastName, p.personalIdentityNumber ?? null],
-    );
-  }
-
   /**
    * A slice of person states (null: a tombstone) in one statement each for upserts and deletes:
    * every person change of the register passes here. The last state of an id in the slice wins.
