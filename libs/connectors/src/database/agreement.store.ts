@@ -41,6 +41,14 @@ export class AgreementStore {
     return rows.map(stored);
   }
 
+  /** Every agreement the scheduler may start (CRON or CONTINUOUS, not paused), however many connectors there are. */
+  async scheduled(): Promise<StoredAgreement[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT agreement, revision, updated_at, paused FROM connect.agreement WHERE NOT paused AND agreement->'schedule'->>'kind' IN ('CRON', 'CONTINUOUS') ORDER BY connector_id`,
+    );
+    return rows.map(stored);
+  }
+
   /** Inserts a new agreement at revision 1; undefined when the connector id is taken. */
   async insert(tx: PoolClient, input: AgreementInput): Promise<StoredAgreement | undefined> {
     const { rows } = await tx.query<Row>(

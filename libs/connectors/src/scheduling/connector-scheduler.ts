@@ -70,7 +70,8 @@ export class ConnectorScheduler implements OnApplicationBootstrap, OnApplication
   private async startDue(now: Date): Promise<string[]> {
     const started: string[] = [];
     const seen = new Set<string>();
-    for (const stored of await this.store.list(null)) {
+    // Only the scheduled ones (the list of the API stops at 1,000 connectors).
+    for (const stored of await this.store.scheduled()) {
       const { connectorId, schedule } = stored.agreement;
       seen.add(connectorId);
       if (schedule.kind === 'MANUAL' || stored.paused) continue;
