@@ -301,7 +301,7 @@ class BatchSinkController {
 
   @EventPattern<string>('stafett.person.events.v1', { batch: true })
   onPeople(@Payload() slice: SinkBatch<PersonChanged>): void {
-    const refused = slice.find((i) => BatchSinkController.refused.has(i.value.entityId));
+    const refused = slice.find((i) => BatchSinkController.refused.has(`${i.value.entityId}:${i.value.version}`));
     if (refused) throw new PermanentSinkError('the register refuses this person', { code: 'REGISTER_REFUSED' });
     BatchSinkController.slices.push(slice.length);
     BatchSinkController.delivered.push(...slice.map((i) => `${i.context.getKey()}:${i.value.version}`));
@@ -329,17 +329,27 @@ describe(`${StafettKafkaTransport.name} with a batch handler`, () => {
     await kit.close();
   });
 
-  it('should hand over slices of a partition at once, each event once, and dead-letter only the poison and the refused one', async () => {
-    const key = personState().id; // one partition: poison and refusal sit between deliverable events
+  it('should hand over slices of a partition at once, each event once', async () => {
+    const key = personState().id;
     const events = Array.from({ length: 40 }, (_, i) => personChanged(personState({ id: key }), undefined, i + 1));
-    const refused = personChanged(personState(), undefined, 1);
-    BatchSinkController.refused.add(refused.entityId);
-    await kit.sendEvents([...events.slice(0, 20), { key, raw: Buffer.from('not avro') }, { ...refused, entityId: refused.entityId }, ...events.slice(20)]);
-
+    await kit.sendEvents(events);
     await waitFor('all 40 events delivered', () => (BatchSinkController.delivered.length >= 40 ? true : undefined));
     await new Promise((r) => setTimeout(r, 300));
     expect(BatchSinkController.delivered).toEqual(events.map((e) => `${key}:${e.version}`));
     expect(Math.max(...BatchSinkController.slices)).toBeGreaterThan(1);
+  });
+
+  it('should dead-letter only the poison and the refused event of a slice, and deliver the others once', async () => {
+    BatchSinkController.delivered.length = 0;
+    const key = personState().id; // one partition: the poison and the refused event sit between deliverable events
+    const events = Array.from({ length: 10 }, (_, i) => personChanged(personState({ id: key }), undefined, i + 1));
+    const refused = personChanged(personState({ id: key }), undefined, 100);
+    BatchSinkController.refused.add(`${key}:100`);
+    await kit.sendEvents([...events.slice(0, 5), { key, raw: Buffer.from('not avro') }, refused, ...events.slice(5)]);
+
+    await waitFor('all 10 events delivered', () => (BatchSinkController.delivered.length >= 10 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(BatchSinkController.delivered).toEqual(events.map((e) => `${key}:${e.version}`));
     const dead = await waitFor('two DLQ records', () => (kit.dlq.length >= 2 ? kit.dlq : undefined));
     expect(dead.map((m) => m.headers[DLQ_HEADERS.errorCode]?.toString()).sort()).toEqual(['BAD_MAGIC_BYTE', 'REGISTER_REFUSED']);
   });
