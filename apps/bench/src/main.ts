@@ -216,7 +216,7 @@ function report(r: Record<string, unknown>): void {
     | {
         median: number;
         runs: { registerBefore: number; recordsPerSecond: number }[];
-        run: { records: number; maxOutboxBacklog: number; maxConsumerLag: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> };
+        run: { records: number; maxOutboxBacklog: number; maxConsumerLag: number; settleMs: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> };
         latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number; stagesP50Ms: { sentToApplied: number; appliedToRelayed: number } }[];
         outbox: { bytes: number; rows: number };
       }
@@ -235,7 +235,7 @@ function report(r: Record<string, unknown>): void {
   if (b3) lines.push(`| B3 | Postgres COPY / chunked INSERT (unnest, 1,000 rows) | ${fmt(b3.copy.median)} / ${fmt(b3.insert.median)} | person rows only |`);
   if (b4) {
     lines.push(
-      `| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records |`,
+      `| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records; quiet ${fmt(b4.run.settleMs)} ms after the last event (CPU counted to then) |`,
     );
     for (const l of b4.latency)
       lines.push(

@@ -52,6 +52,25 @@ export class ProcessSampler {
     this.sample();
   }
 
+  /**
+   * Waits until a group is quiet: its CPU time grows by less than `idleShare` of the wall time over
+   * two consecutive `intervalMs` windows (or `maxMs` passed). Work a benchmark deferred (consumers
+   * that follow in the background) is then inside the window `end()` counts. Returns the ms waited.
+   */
+  async settle(name: string, { intervalMs = 250, idleShare = 0.1, maxMs = 60_000 } = {}): Promise<number> {
+    const pids = this.groups[name];
+    const started = performance.now();
+    let before = this.sum(pids()).cpuSeconds;
+    let quiet = 0;
+    while (quiet < 2 && performance.now() - started < maxMs) {
+      await new Promise((r) => setTimeout(r, intervalMs));
+      const now = this.sum(pids()).cpuSeconds;
+      quiet = now - before < (idleShare * intervalMs) / 1000 ? quiet + 1 : 0;
+      before = now;
+    }
+    return Math.round(performance.now() - started);
+  }
+
   end(): Record<string, { cpuSeconds: number; peakRssMiB: number }> {
     clearInterval(this.timer);
     this.sample();

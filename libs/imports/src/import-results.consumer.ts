@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { contractType, IMPORT_RESULT_CONTRACT, topicDefinitions, type ImportResult, type TopicNames } from '@stafett/contracts';
-import { AvroSerde, KAFKA_CLIENT, provisionTopics, RetryingStart, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { AvroSerde, BACKGROUND_BATCHING, KAFKA_CLIENT, provisionTopics, RetryingStart, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import { IMPORTS_TOPICS } from './import-topics';
 import { IMPORTS_OPTIONS, type ImportsModuleOptions } from './imports-options';
 
@@ -38,6 +38,7 @@ export class ImportResultsConsumer implements OnApplicationBootstrap, BeforeAppl
       groupId: this.options.consumerGroup ?? `${this.topics.prefix}stafett.imports-api`,
       topics: [this.topics.importResults],
       dlqTopic: this.topics.dlq,
+      batching: BACKGROUND_BATCHING,
       handler: async (messages) => {
         const { decoded, failed } = await this.serde.decodeBatch<ImportResult>(messages, reader);
         await this.store(decoded.map((d) => d.value));

@@ -106,7 +106,17 @@ export interface ConsumerOptions {
    * committed at most every few seconds and when the consumer stops, not after every batch.
    */
   readonly offsetsStoredWithData?: boolean;
+  /**
+   * For consumers that follow in the background (projections, the change log, sinks): the broker
+   * answers a fetch once this many bytes are there or `maxFetchWaitMs` passed, so a busy topic gives
+   * fewer, larger batches (fewer transactions, fewer requests) at the price of up to that wait.
+   * Default: answer as soon as anything is there.
+   */
+  readonly batching?: { readonly minFetchBytes: number; readonly maxFetchWaitMs: number };
 }
+
+/** What a background consumer trades: up to 250 ms for batches of up to 256 KiB per fetch. */
+export const BACKGROUND_BATCHING = { minFetchBytes: 256 * 1024, maxFetchWaitMs: 250 } as const;
 
 export interface KafkaConsumerPort {
   /** Resolves once the consumer joined its group and runs. */

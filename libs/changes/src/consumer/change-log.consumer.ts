@@ -4,6 +4,7 @@ import { contractType, entityContracts, topicDefinitions, type EntityName, type 
 import { ConsumerOffsets, ImportCoalescer, partitionKey } from '@stafett/entity-pipeline';
 import {
   AvroSerde,
+  BACKGROUND_BATCHING,
   KAFKA_CLIENT,
   PermanentError,
   provisionTopics,
@@ -111,6 +112,7 @@ export class ChangeLogConsumer {
       partitionsConcurrently: 6 * this.topics.length,
       // Redelivery is recognised by the offsets stored with the change log.
       offsetsStoredWithData: true,
+      batching: BACKGROUND_BATCHING,
       handler: async (messages, context) => {
         const { topic, partition } = messages[0];
         if (topic === this.organisationStateTopic) {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { contractType, IMPORT_RESULT_CONTRACT, topicDefinitions, type ImportResult, type TopicNames } from '@stafett/contracts';
-import { provisionTopics, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { BACKGROUND_BATCHING, provisionTopics, type AvroSerde, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,6 +28,7 @@ export class RunResultsConsumer {
       groupId: `${this.topics.prefix}stafett.connect.results`,
       topics: [this.topics.importResults],
       dlqTopic: this.topics.dlq,
+      batching: BACKGROUND_BATCHING,
       handler: async (messages) => {
         const { decoded, failed } = await this.serde.decodeBatch<ImportResult>(messages, reader);
         await this.store(decoded.map((d) => d.value));

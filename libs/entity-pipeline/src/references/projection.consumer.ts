@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { contractType, entityContracts, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
-import { isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import { BACKGROUND_BATCHING, isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import type avro from 'avsc';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import type { EntityOutcome } from '../domain/entity-command';
@@ -89,6 +89,7 @@ export class EntityProjectionConsumer {
       partitionsConcurrently: 6 * this.readers.size,
       // Redelivery is recognised by the offsets stored with the projection, so Kafka's own commit may lag.
       offsetsStoredWithData: true,
+      batching: BACKGROUND_BATCHING,
       handler: (messages) => this.handle(messages, coalescer),
     });
     await this.consumer.start();

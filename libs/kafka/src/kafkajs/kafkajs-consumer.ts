@@ -61,6 +61,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      ...(o.batching ? { minBytes: o.batching.minFetchBytes, maxWaitTimeInMs: o.batching.maxFetchWaitMs } : {}),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
