@@ -145,6 +145,17 @@ export class CalendarProjectionRepository {
     const latest = new Map<string, { id: string; version: number; person: ProjectedPerson | null }>();
     for (const p of people) if ((latest.get(p.id)?.version ?? 0) <= p.version) latest.set(p.id, p);
     if (latest.size === 0) return;
+    if ([...latest.values()].every((p) => p.person !== null)) {
+      // States only (the common case): one version-guarded upsert, no transaction, no lookup.
+      const upserts = [...latest.values()];
+      await this.db.query(
+        `INSERT INTO "calendar"."person" AS p (id, version, organisation_ids)
+         SELECT u.id, u.version, u.orgs::uuid[] FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, version, orgs)
+         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids WHERE p.version < EXCLUDED.version`,
+        [upserts.map((p) => p.id), upserts.map((p) => String(p.version)), upserts.map((p) => `{${[...new Set(p.person!.organisationIds)].join(',')}}`)],
+      );
+      return;
+    }
     await this.db.transaction(async (tx) => {
       const kept = new Map(
         (await tx.query<{ id: string; version: string }[]>(`SELECT id, version FROM "calendar"."person" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...latest.keys()]])).map(

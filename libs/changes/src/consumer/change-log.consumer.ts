@@ -207,12 +207,23 @@ export class ChangeLogConsumer {
     return inTransaction(this.pool, async (tx) => {
       await this.store.lockAppends(tx);
       const next = await this.offsets.lock(tx, batches);
+      // One append per entity for all the batches (in the order they came): a statement per
+      // transaction, not per partition batch.
+      const byEntity = new Map<EntityName, { first: number; events: AnyChanged[] }>();
       const results: { appended: number; erasures: number; redelivered: number }[] = [];
-      for (const b of batches) {
+      batches.forEach((b, i) => {
         const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
         const fresh = b.decoded.filter((d) => BigInt(d.message.offset) >= from);
-        const { appended, erasures } = fresh.length === 0 ? { appended: 0, erasures: 0 } : await this.store.append(tx, this.entityOfTopic.get(b.topic)!, fresh.map((d) => d.value));
-        results.push({ appended, erasures, redelivered: b.decoded.length - fresh.length });
+        const entity = this.entityOfTopic.get(b.topic)!;
+        const group = byEntity.get(entity) ?? { first: i, events: [] };
+        for (const d of fresh) group.events.push(d.value);
+        byEntity.set(entity, group);
+        results.push({ appended: 0, erasures: 0, redelivered: b.decoded.length - fresh.length });
+      });
+      // An entity's counts are reported with its first batch (the metrics count per entity).
+      for (const [entity, { first, events }] of byEntity) {
+        const { appended, erasures } = await this.store.append(tx, entity, events);
+        results[first] = { ...results[first], appended, erasures };
       }
       await this.offsets.advance(
         tx,

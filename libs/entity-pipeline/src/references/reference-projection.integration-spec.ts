@@ -75,4 +75,72 @@ describe(ReferenceProjection.name, () => {
     expect(rows[0].natural_key).not.toContain(pnr);
     expect(rows[0].natural_key).not.toBe(createHash('sha256').update(pnr).digest('hex'));
   });
+
+  describe('states of an entity without tree edges (one statement per batch)', () => {
+    const person = (id: string, links: readonly string[]) => ({
+      id,
+      firstName: 'Bo',
+      lastName: 'B',
+      birthDate: '1990-01-01',
+      sex: 'MALE',
+      personalIdentityNumber: null,
+      status: 'ACTIVE',
+      memberships: [],
+      guardians: [],
+      disability: false,
+      externalIds: links.map((l) => ({ system: 'club-file', id: l })),
+    });
+    const byLink = async (link: string) =>
+      (await projection.lookup(pool, [{ entity: 'person', ref: { id: null, system: 'club-file', externalId: link, personalIdentityNumber: null } }])).get(
+        linkRefKey('person', 'club-file', link),
+      );
+    const link = () => `m-${randomUUID()}`;
+
+    it('should replace the links of a changed state: a dropped one no longer resolves, a new one does', async () => {
+      const id = randomUUID();
+      const [a, b, c] = [link(), link(), link()];
+      await projection.apply(pool, 'person', [{ id, version: 1, state: person(id, [a, b]) }]);
+      const second = await projection.apply(pool, 'person', [{ id, version: 2, state: person(id, [b, c]) }]);
+      expect(second.upserted).toEqual([id]);
+      expect(second.keys).toEqual(expect.arrayContaining([idKey('person', id), linkRefKey('person', 'club-file', c)]));
+      expect(await byLink(a)).toBeUndefined();
+      expect((await byLink(b))?.id).toBe(id);
+      expect((await byLink(c))?.id).toBe(id);
+    });
+
+    it('should change nothing for a version not newer than the one kept, and report nothing applied', async () => {
+      const id = randomUUID();
+      const [a, b] = [link(), link()];
+      await projection.apply(pool, 'person', [{ id, version: 3, state: person(id, [a]) }]);
+      const stale = await projection.apply(pool, 'person', [{ id, version: 3, state: person(id, [b]) }]);
+      expect(stale).toEqual({ upserted: [], removed: [], keys: [] });
+      expect((await byLink(a))?.id).toBe(id);
+      expect(await byLink(b)).toBeUndefined();
+    });
+
+    it('should move a link from one person to another within one batch, and keep the newest state of an id twice in it', async () => {
+      const [p1, p2] = [randomUUID(), randomUUID()];
+      const [shared, own] = [link(), link()];
+      await projection.apply(pool, 'person', [{ id: p1, version: 1, state: person(p1, [shared, own]) }]);
+      const moved = await projection.apply(pool, 'person', [
+        { id: p1, version: 2, state: person(p1, [shared]) },
+        { id: p1, version: 3, state: person(p1, [own]) },
+        { id: p2, version: 1, state: person(p2, [shared]) },
+      ]);
+      expect(moved.upserted.sort()).toEqual([p1, p2].sort());
+      expect((await byLink(shared))?.id).toBe(p2);
+      expect((await byLink(own))?.id).toBe(p1);
+    });
+
+    it('should bring a person back with a state newer than its tombstone', async () => {
+      const id = randomUUID();
+      const a = link();
+      await projection.apply(pool, 'person', [{ id, version: 1, state: person(id, [a]) }]);
+      await projection.apply(pool, 'person', [{ id, version: 2, state: null }]);
+      expect(await byLink(a)).toBeUndefined();
+      const back = await projection.apply(pool, 'person', [{ id, version: 3, state: person(id, [a]) }]);
+      expect(back.upserted).toEqual([id]);
+      expect((await byLink(a))?.id).toBe(id);
+    });
+  });
 });

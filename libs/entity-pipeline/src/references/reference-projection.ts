@@ -54,6 +54,7 @@ export class ReferenceProjection {
     }
     const ids = [...latest.keys()].filter(isUuid);
     if (ids.length === 0) return { upserted: [], removed: [], keys: [] };
+    if (entity !== 'organisation' && ids.every((id) => latest.get(id)!.state !== null)) return this.upsertStates(tx, entity, ids.map((id) => latest.get(id)!));
     const current = new Map(
       (
         await rows<{ id: string; version: string; removed: boolean }>(tx, `SELECT id, version, removed FROM ${this.known} WHERE entity = $1 AND id = ANY($2::uuid[])`, [
@@ -131,6 +132,66 @@ export class ReferenceProjection {
       }
     }
     return { upserted: upserts.map((u) => u.id), removed, keys };
+  }
+
+  /**
+   * The common case (states only, of an entity without tree edges: every person change passes here)
+   * in one statement instead of four: the version-guarded upsert returns the entities it applied;
+   * only those that existed before can have links to drop (those no applied entity of the batch
+   * claims), and the links of the applied ones are written where they differ. New entities cost no
+   * lookup and no delete. The two link sub-statements touch disjoint rows (a link is either claimed
+   * by an applied entity of the batch or not), as one statement requires.
+   */
+  private async upsertStates(tx: SqlExecutor, entity: ProjectedEntity, states: readonly ProjectedState[]): Promise<{ upserted: string[]; removed: string[]; keys: string[] }> {
+    const upserts = states.map((r) => {
+      const facts = projectionFacts(entity, r.state!);
+      // The keyed hash once per entity: it is both the stored natural key and the wake key.
+      return { id: r.id, version: r.version, facts, hash: facts.naturalKey === null ? null : this.keys.hash(facts.naturalKey) };
+    });
+    // A link claimed twice in the batch goes to the last entity that claims it (one row per link).
+    const links = new Map<string, { system: string; externalId: string; id: string }>();
+    for (const u of upserts) for (const e of u.facts.externalIds) links.set(`${e.system}\u0000${e.id}`, { system: e.system, externalId: e.id, id: u.id });
+    const applied = await rows<{ id: string }>(
+      tx,
+      `WITH u AS (SELECT * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(id, version, natural_key, type, orgs)),
+       up AS (
+         INSERT INTO ${this.known} AS k (entity, id, version, natural_key, type, organisation_ids)
+         SELECT $1, u.id, u.version, u.natural_key, u.type, u.orgs::uuid[] FROM u
+         ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, natural_key = EXCLUDED.natural_key, type = EXCLUDED.type,
+           organisation_ids = EXCLUDED.organisation_ids, removed = false
+         WHERE k.version < EXCLUDED.version
+         RETURNING k.id, k.xmax <> 0 AS existed),
+       l AS (SELECT l.* FROM unnest($7::text[], $8::text[], $9::uuid[]) AS l(system, external_id, id) JOIN up USING (id)),
+       dropped AS (
+         DELETE FROM ${this.links} x WHERE x.entity = $1 AND x.id = ANY(ARRAY(SELECT id FROM up WHERE existed))
+           AND NOT EXISTS (SELECT 1 FROM l WHERE l.system = x.system AND l.external_id = x.external_id)),
+       linked AS (
+         INSERT INTO ${this.links} AS x (entity, system, external_id, id) SELECT $1, l.system, l.external_id, l.id FROM l
+         ON CONFLICT (entity, system, external_id) DO UPDATE SET id = EXCLUDED.id WHERE x.id <> EXCLUDED.id)
+       SELECT id FROM up`,
+      [
+        entity,
+        upserts.map((u) => u.id),
+        upserts.map((u) => String(u.version)),
+        upserts.map((u) => u.hash),
+        upserts.map((u) => u.facts.type),
+        upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
+        [...links.values()].map((l) => l.system),
+        [...links.values()].map((l) => l.externalId),
+        [...links.values()].map((l) => l.id),
+      ],
+    );
+    const done = new Set(applied.map((r) => r.id));
+    const keys: string[] = [];
+    const upserted: string[] = [];
+    for (const u of upserts) {
+      if (!done.has(u.id.toLowerCase())) continue;
+      upserted.push(u.id);
+      keys.push(idKey(entity, u.id));
+      for (const e of u.facts.externalIds) keys.push(linkRefKey(entity, e.system, e.id));
+      if (u.hash !== null) keys.push(naturalHashKey(entity, u.hash));
+    }
+    return { upserted, removed: [], keys };
   }
 
   /** Resolves references to foreign entities, in at most three queries: reference key → what is known of the entity. */
