@@ -112,11 +112,19 @@ export interface ConsumerOptions {
    * fewer, larger batches (fewer transactions, fewer requests) at the price of up to that wait.
    * Default: answer as soon as anything is there.
    */
-  readonly batching?: { readonly minFetchBytes: number; readonly maxFetchWaitMs: number };
+  readonly batching?: {
+    readonly minFetchBytes: number;
+    readonly maxFetchWaitMs: number;
+    /** At most this many bytes per fetch (and half of it per partition), bounding what a consumer holds in memory. */
+    readonly maxFetchBytes?: number;
+  };
 }
 
-/** What a background consumer trades: up to 250 ms for batches of up to 256 KiB per fetch. */
-export const BACKGROUND_BATCHING = { minFetchBytes: 256 * 1024, maxFetchWaitMs: 250 } as const;
+/**
+ * What a background consumer trades: up to 250 ms for batches of 256 KiB to 1 MiB per fetch. The
+ * ceiling keeps the all-in-one's memory bounded while its many background consumers catch up.
+ */
+export const BACKGROUND_BATCHING = { minFetchBytes: 256 * 1024, maxFetchWaitMs: 250, maxFetchBytes: 1024 * 1024 } as const;
 
 export interface KafkaConsumerPort {
   /** Resolves once the consumer joined its group and runs. */

@@ -80,7 +80,7 @@ export class OutboxRelay {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `outbox-relay:${options.schema}` });
     this.pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
     this.table = `${quoteIdent(options.schema)}.outbox`;
-    this.batchSize = options.batchSize ?? 10_000;
+    this.batchSize = options.batchSize ?? 2_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.log = options.logger ?? noop;
     this.vacuumEvery = options.vacuumEvery ?? 20_000;
