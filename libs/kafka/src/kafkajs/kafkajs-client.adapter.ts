@@ -12,6 +12,7 @@ import type {
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
 import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkajs-log';
+import { installFastProduceEncoder } from './produce-request-encoder';
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -35,6 +36,8 @@ export class KafkajsClient implements KafkaClientPort {
   private dlqProducer: Promise<KafkaProducerPort> | undefined;
 
   constructor(private readonly options: KafkajsClientOptions) {
+    // Before any producer of this process sends (the later Produce versions capture v3 when they load).
+    if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
