@@ -80,8 +80,8 @@ export class CalendarProjectionController {
    * Only the person's id and the organisations of its memberships are kept: never a name, personnummer,
    * e-mail or phone. Every person change of the register passes here, so a slice is written at once.
    */
-  @EventPattern<string>('stafett.person.state.v1', { batch: true })
-  async onPeople(@Payload() slice: SinkBatch<Person | null>): Promise<void> {
+  @EventPattern<string>('stafett.person.state.v1', { batch: true, fields: ['memberships'] })
+  async onPeople(@Payload() slice: SinkBatch<Pick<Person, 'memberships'> | null>): Promise<void> {
     const people = slice.map(({ value, context }) => {
       const { id, version } = identify(context);
       return { id, version, person: value && { id, version, organisationIds: (value.memberships ?? []).map((m) => m.organisationId).filter((o) => UUID.test(o)) } };

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
-import { contractType, TopicNames, topicDefinitions } from '@stafett/contracts';
+import { contractType, projectedType, TopicNames, topicDefinitions } from '@stafett/contracts';
+import type avro from 'avsc';
 import {
   BACKGROUND_BATCHING,
   errorCode,
@@ -101,6 +102,8 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
   private topics = new Map<string, SinkTopic>();
   /** Topics whose handler takes a slice at once (`@EventPattern(topic, { batch: true })`). */
   private batchTopics = new Set<string>();
+  /** Reader types of topics whose handler reads only some fields (`@EventPattern(topic, { fields: [...] })`). */
+  private readers = new Map<string, avro.Type>();
   /** Last offset handled per partition, so a retried slice does not hand its earlier messages over again. */
   private readonly handled = new Map<string, bigint>();
   /** Attempts of messages whose handler failed with an unmarked error. */
@@ -192,13 +195,17 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
   private resolveTopics(): Map<string, SinkTopic> {
     const topics = new Map<string, SinkTopic>();
     this.batchTopics = new Set();
+    this.readers = new Map();
     for (const [pattern, handler] of this.getHandlers()) {
       if (!handler.isEventHandler) {
         throw new Error(`@MessagePattern(${JSON.stringify(pattern).slice(0, 120)}) cannot be served: a sink transport delivers events only; use @EventPattern`);
       }
       const topic = resolveSinkTopic(pattern, this.names.prefix);
       topics.set(topic.topic, topic);
-      if ((handler.extras as { batch?: unknown } | undefined)?.batch === true) this.batchTopics.add(topic.topic);
+      const extras = handler.extras as { batch?: unknown; fields?: unknown } | undefined;
+      if (extras?.batch === true) this.batchTopics.add(topic.topic);
+      // A handler that reads a few fields of a state gets only those decoded (the others are skipped, not built).
+      if (Array.isArray(extras?.fields)) this.readers.set(topic.topic, projectedType(topic.contract, extras.fields as string[]));
     }
     if (topics.size === 0) throw new Error('no @EventPattern handlers: a sink transport needs at least one (in a controller of the app)');
     return topics;
@@ -328,7 +335,7 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
       return null;
     }
     try {
-      value = await this.options.serde.decode(message.value, contractType(topic.contract));
+      value = await this.options.serde.decode(message.value, this.readers.get(topic.topic) ?? contractType(topic.contract));
     } catch (error) {
       if (isTransient(error)) throw error; // the registry is away: retry the slice
       await this.deadLetter(message, topic, error, context);
@@ -351,7 +358,7 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
       value = null;
     } else {
       try {
-        value = await this.options.serde.decode(message.value, contractType(topic.contract));
+        value = await this.options.serde.decode(message.value, this.readers.get(topic.topic) ?? contractType(topic.contract));
       } catch (error) {
         if (isTransient(error)) throw error; // the registry is away: retry the slice
         return this.deadLetter(message, topic, error, context);

@@ -14,6 +14,17 @@ export interface ProjectionFacts {
 type Loose = Record<string, unknown> | null | undefined;
 const ids = (list: unknown, field: string): string[] => (Array.isArray(list) ? list.flatMap((x: Loose) => (x && typeof x[field] === 'string' ? [x[field]] : [])) : []);
 
+/**
+ * The state fields `projectionFacts` reads, per entity: the projection consumer decodes only these
+ * (every change of the register passes through two projections in the all-in-one).
+ */
+export const PROJECTED_FIELDS: Record<ProjectedEntity, readonly string[]> = {
+  organisation: ['organisationNumber', 'type', 'parentId', 'federations', 'externalIds'],
+  person: ['personalIdentityNumber', 'memberships', 'externalIds'],
+  group: ['type', 'organisationId', 'externalIds'],
+  activity: ['type', 'organisationId', 'externalIds'],
+};
+
 /** The facts of an entity's state record, by kind (the canonical contracts of DESIGN §2). */
 export function projectionFacts(entity: ProjectedEntity, state: Record<string, unknown>): ProjectionFacts {
   const externalIds = Array.isArray(state['externalIds']) ? (state['externalIds'] as ExternalId[]) : [];

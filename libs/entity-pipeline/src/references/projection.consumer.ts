@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { contractType, entityContracts, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
+import { entityContracts, projectedType, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
 import { BACKGROUND_BATCHING, isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import type avro from 'avsc';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
@@ -8,6 +8,7 @@ import type { EntityState, ProjectedEntity } from '../domain/entity-rules.port';
 import { ImportCoalescer } from '../import/import-coalescer';
 import type { PipelineMetrics } from '../metrics/pipeline-metrics';
 import type { EntityWriter } from '../write/entity-writer';
+import { PROJECTED_FIELDS } from './projection-facts';
 import type { ProjectedState } from './reference-projection';
 
 const VERSION_HEADER = 'stafett.entity.version';
@@ -46,7 +47,7 @@ export class EntityProjectionConsumer {
     this.log = new Logger(`${writer.rules.entity}-projection`);
     this.start = new RetryingStart(`${writer.rules.entity} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
     this.offsets = new ConsumerOffsets(writer.rules.schema);
-    for (const entity of entities) this.readers.set(writer.topics.state(entity), { entity, type: contractType(entityContracts(entity).state) });
+    for (const entity of entities) this.readers.set(writer.topics.state(entity), { entity, type: projectedType(entityContracts(entity).state, PROJECTED_FIELDS[entity]) });
   }
 
   get groupId(): string {

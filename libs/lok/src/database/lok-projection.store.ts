@@ -32,6 +32,10 @@ export interface LokListedPerson {
 
 type Compact = [string, 'LEADER' | 'PARTICIPANT', boolean];
 
+/** The fields of a person state the projection keeps (the sink decodes only these). */
+export const LOK_PERSON_FIELDS = ['id', 'birthDate', 'sex', 'disability', 'address', 'firstName', 'lastName', 'personalIdentityNumber'] as const;
+export type LokPersonState = Pick<Person, (typeof LOK_PERSON_FIELDS)[number]>;
+
 /**
  * The connector's projection of the state topics (`lok` schema): upserts from states, deletes from
  * tombstones (idempotent, so at-least-once delivery is harmless), and the reads of an application.
@@ -52,10 +56,10 @@ export class LokProjectionStore {
    * A slice of person states (null: a tombstone) in one statement each for upserts and deletes:
    * every person change of the register passes here. The last state of an id in the slice wins.
    */
-  async putPersons(slice: readonly { id: string; person: Person | null }[]): Promise<void> {
-    const latest = new Map<string, Person | null>();
+  async putPersons(slice: readonly { id: string; person: LokPersonState | null }[]): Promise<void> {
+    const latest = new Map<string, LokPersonState | null>();
     for (const { id, person } of slice) latest.set(id, person);
-    const keep: Person[] = [];
+    const keep: LokPersonState[] = [];
     const gone: string[] = [];
     for (const [id, p] of latest) {
       if (p !== null && lokBirthDate(p) !== null) keep.push(p);

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { SinkBatch, StafettKafkaContext } from '@stafett/connector-sdk';
-import type { Activity, Group, Organisation, Person } from '@stafett/contracts';
-import { LokProjectionStore } from '../database/lok-projection.store';
+import type { Activity, Group, Organisation } from '@stafett/contracts';
+import { LOK_PERSON_FIELDS, LokProjectionStore, type LokPersonState } from '../database/lok-projection.store';
 
 /**
  * The sink side: the latest state of organisations, persons, groups and activities from the
@@ -20,8 +20,8 @@ export class LokStateController {
   }
 
   /** Every person change of the register passes here: a slice at once, not a statement per person. */
-  @EventPattern<string>('stafett.person.state.v1', { batch: true })
-  async onPersons(@Payload() slice: SinkBatch<Person | null>): Promise<void> {
+  @EventPattern<string>('stafett.person.state.v1', { batch: true, fields: LOK_PERSON_FIELDS })
+  async onPersons(@Payload() slice: SinkBatch<LokPersonState | null>): Promise<void> {
     await this.store.putPersons(slice.map(({ value, context }) => ({ id: context.getKey(), person: value })));
   }
 
