@@ -60,9 +60,10 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       groupId: o.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
-      maxBytesPerPartition: o.batching?.maxFetchBytes ? o.batching.maxFetchBytes / 2 : 4 * 1024 * 1024,
+      // A fetch is decoded whole into messages: its size bounds what a consumer holds (kafkajs's default is 10 MiB).
+      maxBytes: o.batching?.maxFetchBytes ?? 2 * 1024 * 1024,
+      maxBytesPerPartition: o.batching?.maxFetchBytes ? o.batching.maxFetchBytes / 2 : 1024 * 1024,
       ...(o.batching ? { minBytes: o.batching.minFetchBytes, maxWaitTimeInMs: o.batching.maxFetchWaitMs } : {}),
-      ...(o.batching?.maxFetchBytes ? { maxBytes: o.batching.maxFetchBytes } : {}),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
