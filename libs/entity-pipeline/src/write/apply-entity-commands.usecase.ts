@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type avro from 'avsc';
 import type { ChangeOp, ExternalId, ImportOutcome, Reason, Reference } from '@stafett/contracts';
 import { ReasonCode } from '@stafett/domain';
@@ -418,7 +419,10 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     const validated = rules.validate(payload, existing?.state, b.resolver, context);
     if (validated.errors) return reject(...validated.errors);
 
-    const id = existing?.state.id ?? randomUUID();
+    // A new entity's id is a UUIDv7 (RFC 9562: time-ordered): every index keyed by entity id, in this
+    // service and in every projection of it, grows at its right edge instead of at random pages,
+    // so an import into a large register touches (and WAL-logs) few pages.
+    const id = existing?.state.id ?? uuidv7();
     let externalIds: readonly ExternalId[] = existing?.state.externalIds ?? [];
     if (c.externalId !== null && !externalIds.some((e) => e.system === c.source.system && e.id === c.externalId)) {
       externalIds = [...externalIds, { system: c.source.system, id: c.externalId }];
