@@ -1,7 +1,7 @@
 import { quoteIdent, type SqlExecutor } from '@stafett/outbox';
 import { rows } from '../database/sql';
 import type { ForeignReference, KnownEntity, ProjectedEntity } from '../domain/entity-rules.port';
-import { projectionFacts } from './projection-facts';
+import { projectionFacts, type ProjectionFacts } from './projection-facts';
 import { foreignNaturalKeyOf, idKey, isUuid, linkRefKey, naturalHashKey, type ReferenceKeys } from './reference-keys';
 
 /** One record of a foreign entity's state topic: its state, or null for a tombstone. */
@@ -20,6 +20,15 @@ interface KnownRow {
 }
 
 const known = (r: KnownRow): KnownEntity => ({ entity: r.entity, id: r.id, version: Number(r.version), type: r.type, organisationIds: r.organisation_ids });
+
+/** The `known_entity` columns of upserted states, as the arrays `$2…$6` of the upsert statements. */
+const knownColumns = (upserts: readonly { id: string; version: number; facts: ProjectionFacts; hash: string | null }[]) => [
+  upserts.map((u) => u.id),
+  upserts.map((u) => String(u.version)),
+  upserts.map((u) => u.hash),
+  upserts.map((u) => u.facts.type),
+  upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
+];
 
 /**
  * This service's projection of other entities' state topics (`known_entity`, `known_link`,
@@ -99,14 +108,7 @@ export class ReferenceProjection {
         `INSERT INTO ${this.known} (entity, id, version, natural_key, type, organisation_ids)
          SELECT $1, u.id, u.version, u.natural_key, u.type, u.orgs::uuid[] FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(id, version, natural_key, type, orgs)
          ON CONFLICT (entity, id) DO UPDATE SET version = EXCLUDED.version, natural_key = EXCLUDED.natural_key, type = EXCLUDED.type, organisation_ids = EXCLUDED.organisation_ids, removed = false`,
-        [
-          entity,
-          upserts.map((u) => u.id),
-          upserts.map((u) => String(u.version)),
-          upserts.map((u) => u.hash),
-          upserts.map((u) => u.facts.type),
-          upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
-        ],
+        [entity, ...knownColumns(upserts)],
       );
       const links = upserts.flatMap((u) => u.facts.externalIds.map((e) => ({ id: u.id, system: e.system, externalId: e.id })));
       if (links.length > 0) {
@@ -171,11 +173,7 @@ export class ReferenceProjection {
        SELECT id FROM up`,
       [
         entity,
-        upserts.map((u) => u.id),
-        upserts.map((u) => String(u.version)),
-        upserts.map((u) => u.hash),
-        upserts.map((u) => u.facts.type),
-        upserts.map((u) => `{${u.facts.organisationIds.filter(isUuid).join(',')}}`),
+        ...knownColumns(upserts),
         [...links.values()].map((l) => l.system),
         [...links.values()].map((l) => l.externalId),
         [...links.values()].map((l) => l.id),
