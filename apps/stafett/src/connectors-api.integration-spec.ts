@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { CheckResult, ConnectorContext, ConnectorSpec, SourceConnector, SourceMessage, StreamDescriptor } from '@stafett/connector-sdk';
-import { JsonLinesPersonsConnector } from '@stafett/connector-sdk/testing';
+import { JsonLinesPersonsConnector, personRecord, type AcceptancePerson } from '@stafett/connector-sdk/testing';
 import { ConnectorScheduler } from '@stafett/connectors';
 import { luhnCheckDigit, makePersonnummer } from '@stafett/domain';
 import { testConfig, uniqueId, waitFor } from '@stafett/testing';
@@ -70,17 +70,8 @@ class ConfigPersonsConnector implements SourceConnector<{ persons: string[] }> {
   async *read(context: ConnectorContext<{ persons: string[] }>): AsyncIterable<SourceMessage> {
     let row = 0;
     for (const text of context.config.persons) {
-      const { externalId, ...payload } = JSON.parse(text) as { externalId: string };
       row++;
-      yield {
-        kind: 'record',
-        stream: 'persons',
-        entity: 'person',
-        externalId,
-        op: 'UPSERT',
-        payload: { ...payload, memberships: [{ organisation: { id: context.agreement.organisationId }, from: '2020-01-01', to: null }] },
-        position: { label: `person ${row}`, row },
-      };
+      yield personRecord(JSON.parse(text) as AcceptancePerson, context.agreement.organisationId, { label: `person ${row}`, row });
     }
   }
 }

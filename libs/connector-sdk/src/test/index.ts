@@ -1,2 +1,2 @@
 export * from './connector-acceptance';
-export { JsonLinesPersonsConnector, jsonLinesPersonsUnderTest } from './json-lines-persons.connector';
+export { JsonLinesPersonsConnector, jsonLinesPersonsUnderTest, personRecord } from './json-lines-persons.connector';

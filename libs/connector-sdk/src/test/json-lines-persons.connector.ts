@@ -48,21 +48,26 @@ export class JsonLinesPersonsConnector implements SourceConnector<Config> {
         yield { kind: 'rejected', stream: 'persons', position, reasons: [{ code: 'INVALID_FORMAT', field: null, message: 'The line is not JSON.' }] };
         continue;
       }
-      const { externalId, ...payload } = p;
-      yield {
-        kind: 'record',
-        stream: 'persons',
-        entity: 'person',
-        externalId,
-        op: 'UPSERT',
-        payload: { ...payload, memberships: [{ organisation: { id: context.agreement.organisationId }, from: '2020-01-01', to: null }] },
-        position,
-      };
+      yield personRecord(p, context.agreement.organisationId, position);
       context.progress({ stream: 'persons', read: line });
       if (line % every === 0) yield { kind: 'state', stream: 'persons', state: { line } };
     }
     yield { kind: 'state', stream: 'persons', state: { line } };
   }
+}
+
+/** A test person as the record a source yields: a member of the agreement's organisation since 2020. */
+export function personRecord(person: AcceptancePerson, organisationId: string, position: { label: string; row: number }): SourceMessage {
+  const { externalId, ...payload } = person;
+  return {
+    kind: 'record',
+    stream: 'persons',
+    entity: 'person',
+    externalId,
+    op: 'UPSERT',
+    payload: { ...payload, memberships: [{ organisation: { id: organisationId }, from: '2020-01-01', to: null }] },
+    position,
+  };
 }
 
 /** The connector as the acceptance suite takes it. */
