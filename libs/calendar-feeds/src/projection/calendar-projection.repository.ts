@@ -133,29 +133,17 @@ export class CalendarProjectionRepository {
   }
 
   /**
-   * A person's ids (for key scopes). A tombstone is an erased person: the participations vanish
-   * and the person's own feeds are revoked (their tokens answer 404 from then on).
-   */
-  /**
-   * A slice of person states in one transaction (every person change of the register passes here, so
-   * no statement runs per person): the newest version of each id wins, older or equal ones change
-   * nothing; a tombstone removes the person's participations and revokes its person feeds.
+   * A slice of person states (every person change of the register passes here, so no statement runs
+   * per person; states only are one statement, a slice with tombstones one transaction): the newest
+   * version of each id wins, older or equal ones change nothing; a tombstone removes the person's
+   * participations and revokes its person feeds (their tokens answer 404 from then on).
    */
   async applyPersons(people: readonly { id: string; version: number; person: ProjectedPerson | null }[]): Promise<void> {
     const latest = new Map<string, { id: string; version: number; person: ProjectedPerson | null }>();
     for (const p of people) if ((latest.get(p.id)?.version ?? 0) <= p.version) latest.set(p.id, p);
     if (latest.size === 0) return;
-    if ([...latest.values()].every((p) => p.person !== null)) {
-      // States only (the common case): one version-guarded upsert, no transaction, no lookup.
-      const upserts = [...latest.values()];
-      await this.db.query(
-        `INSERT INTO "calendar"."person" AS p (id, version, organisation_ids)
-         SELECT u.id, u.version, u.orgs::uuid[] FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, version, orgs)
-         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids WHERE p.version < EXCLUDED.version`,
-        [upserts.map((p) => p.id), upserts.map((p) => String(p.version)), upserts.map((p) => `{${[...new Set(p.person!.organisationIds)].join(',')}}`)],
-      );
-      return;
-    }
+    // States only (the common case): the version-guarded upsert alone, no transaction, no lookup.
+    if ([...latest.values()].every((p) => p.person !== null)) return this.upsertPersons(this.db, [...latest.values()]);
     await this.db.transaction(async (tx) => {
       const kept = new Map(
         (await tx.query<{ id: string; version: string }[]>(`SELECT id, version FROM "calendar"."person" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...latest.keys()]])).map(
@@ -174,15 +162,18 @@ export class CalendarProjectionRepository {
           gone.map((id) => ['person', id] as const),
         );
       }
-      if (upserts.length > 0) {
-        await tx.query(
-          `INSERT INTO "calendar"."person" (id, version, organisation_ids)
-           SELECT u.id, u.version, u.orgs::uuid[] FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, version, orgs)
-           ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids`,
-          [upserts.map((p) => p.id), upserts.map((p) => String(p.version)), upserts.map((p) => `{${[...new Set(p.person!.organisationIds)].join(',')}}`)],
-        );
-      }
+      if (upserts.length > 0) await this.upsertPersons(tx, upserts);
     });
+  }
+
+  /** Person states in one statement; a version not newer than the one kept changes nothing. */
+  private async upsertPersons(db: EntityManager | DataSource, upserts: readonly { id: string; version: number; person: ProjectedPerson | null }[]): Promise<void> {
+    await db.query(
+      `INSERT INTO "calendar"."person" AS p (id, version, organisation_ids)
+       SELECT u.id, u.version, u.orgs::uuid[] FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, version, orgs)
+       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, organisation_ids = EXCLUDED.organisation_ids WHERE p.version < EXCLUDED.version`,
+      [upserts.map((p) => p.id), upserts.map((p) => String(p.version)), upserts.map((p) => `{${[...new Set(p.person!.organisationIds)].join(',')}}`)],
+    );
   }
 
   /** The organisations and all their ancestors (bounded by the depth of the tree, never by its size). */

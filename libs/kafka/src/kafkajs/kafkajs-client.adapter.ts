@@ -36,7 +36,7 @@ export class KafkajsClient implements KafkaClientPort {
   private dlqProducer: Promise<KafkaProducerPort> | undefined;
 
   constructor(private readonly options: KafkajsClientOptions) {
-    // Before any producer of this process sends (the later Produce versions capture v3 when they load).
+    // kafkajs looks its Produce API up at every send: wrapping it once per process covers every client.
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
