@@ -106,7 +106,10 @@ describe(OrganisationModule.name, () => {
     it("should project its own state topic into the organisation edges (parent and federation) behind scoped keys' subtrees", async () => {
       const edgesOf = async (child: string) =>
         (await db.query<{ parent_id: string }[]>('SELECT parent_id FROM organisation.organisation_edge WHERE child_id = $1 ORDER BY parent_id', [child])).map((r) => r.parent_id);
-      await waitFor('the edges of the club', async () => ((await edgesOf(ids.club1)).length === 2 ? true : undefined));
+      // The club's and the section's states may be projected in different batches.
+      await waitFor('the edges of the club and the section', async () =>
+        (await edgesOf(ids.club1)).length === 2 && (await edgesOf(ids.section)).length === 1 ? true : undefined,
+      );
       expect(await edgesOf(ids.club1)).toEqual([ids.stff, ids.svff].sort());
       expect(await edgesOf(ids.section)).toEqual([ids.club1]);
     });
