@@ -12,6 +12,7 @@ import type {
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
 import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkajs-log';
+import { installFastFetchDecoder } from './fetch-response-decoder';
 import { installFastProduceEncoder } from './produce-request-encoder';
 
 export interface KafkajsClientOptions {
@@ -36,8 +37,9 @@ export class KafkajsClient implements KafkaClientPort {
   private dlqProducer: Promise<KafkaProducerPort> | undefined;
 
   constructor(private readonly options: KafkajsClientOptions) {
-    // kafkajs looks its Produce API up at every send: wrapping it once per process covers every client.
+    // kafkajs looks its Produce and Fetch APIs up at every request: wrapping them once per process covers every client.
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
+    if (!installFastFetchDecoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Fetch response could not be replaced: its own (slower) decoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
