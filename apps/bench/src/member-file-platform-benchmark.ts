@@ -6,7 +6,7 @@
  * the upload to the run's end (every result back); the peak RSS is the platform process's, sampled
  * while the run goes (the reader streams: it should not grow with the file).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { luhnCheckDigit } from '@stafett/domain';
 import { writeGeneratedRegister } from '@stafett/member-file';
 import { ProcessSampler } from './proc-stats';
+import { spawnPlatform } from './platform-process';
 
 export interface MemberFilePlatformRun {
   readonly run: number;
@@ -65,19 +66,7 @@ export class MemberFilePlatformBenchmark {
   }
 
   async start(): Promise<void> {
-    this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: this.env.databaseUrl,
-        KAFKA_BROKERS: this.env.brokers,
-        PORT: String(this.env.port),
-        STAFETT_TOPIC_PREFIX: this.env.prefix,
-        LOG_LEVEL: 'warn',
-        SCHEMA_REGISTRY_URL: '',
-        STAFETT_ADMIN_API_KEY: this.adminKey,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    this.service = spawnPlatform(this.repo, { ...this.env, adminKey: this.adminKey });
     for (let i = 0; ; i++) {
       const ok = await fetch(`${this.baseUrl}/health/ready`).then(
         (r) => r.ok,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Pool } from 'pg';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonChanged, type PersonImportRecord } from '@stafett/contracts';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchRecord } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
+import { spawnPlatform } from './platform-process';
 
 export interface PipelineRun {
   readonly records: number;
@@ -65,19 +65,7 @@ export class PipelineBenchmark {
 
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
-    this.service = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, path.join(this.repo, 'dist/apps/stafett/src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: this.env.databaseUrl,
-        KAFKA_BROKERS: this.env.brokers,
-        PORT: String(this.env.port),
-        STAFETT_TOPIC_PREFIX: this.env.prefix,
-        LOG_LEVEL: 'warn',
-        SCHEMA_REGISTRY_URL: '',
-        STAFETT_ADMIN_API_KEY: this.adminKey,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    this.service = spawnPlatform(this.repo, { ...this.env, adminKey: this.adminKey }, profile);
     for (let i = 0; i < 240; i++) {
       const ok = await fetch(`${this.baseUrl}/health/ready`).then(
         (r) => r.ok,

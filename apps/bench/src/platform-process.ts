@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** What a benchmark's platform process is given: where it runs and what it connects to. */
+export interface PlatformEnv {
+  readonly databaseUrl: string;
+  readonly brokers: string;
+  readonly port: number;
+  readonly prefix: string;
+  readonly adminKey: string;
+}
+
+/**
+ * Starts the all-in-one (`dist/apps/stafett/src/main.js`, as `npm start` runs it) for a benchmark.
+ * The child is killed when the driver exits however it exits (an unhandled error included): an
+ * orphaned platform would keep consuming CPU and skew every later measurement on the machine.
+ */
+export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeArgs, path.join(repo, 'dist/apps/stafett/src/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: env.databaseUrl,
+      KAFKA_BROKERS: env.brokers,
+      PORT: String(env.port),
+      STAFETT_TOPIC_PREFIX: env.prefix,
+      LOG_LEVEL: 'warn',
+      SCHEMA_REGISTRY_URL: '',
+      STAFETT_ADMIN_API_KEY: env.adminKey,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const reap = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
+  return child;
+}
