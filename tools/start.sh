@@ -33,9 +33,10 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   fi
 fi
 
+# --max-semi-space-size=16: the V8 flags of every Stafett process (libs/config/src/node-flags.ts).
 # kafkajs (2.2.4, unmaintained) schedules setTimeout with a negative delay when its request queue is
 # not throttled; Node >= 24 warns (TimeoutNegativeWarning) and runs it after 1 ms, which is what
 # kafkajs means. We cannot patch kafkajs in node_modules, so that one warning is silenced here.
-node --enable-source-maps --disable-warning=TimeoutNegativeWarning dist/apps/stafett/src/main.js "$@" &
+node --enable-source-maps --disable-warning=TimeoutNegativeWarning --max-semi-space-size=16 dist/apps/stafett/src/main.js "$@" &
 app_pid=$!
 wait "$app_pid"

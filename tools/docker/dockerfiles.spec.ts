@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { DockerfileParser, ModifiableInstruction, type Dockerfile } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
+import { NODE_FLAGS } from '@stafett/config';
 import { buildDist } from '@stafett/testing';
 import { deployables, repo } from './deployables';
 
@@ -79,7 +80,7 @@ describe.each(deployables())('apps/%s/Dockerfile', (app) => {
   });
 
   it("should start the app's compiled entry point and check its liveness endpoint", () => {
-    expect(JSON.parse(last('CMD')!)).toEqual(['node', '--enable-source-maps', `dist/apps/${app}/src/main.js`]);
+    expect(JSON.parse(last('CMD')!)).toEqual(['node', '--enable-source-maps', ...NODE_FLAGS, `dist/apps/${app}/src/main.js`]);
     expect(last('HEALTHCHECK')).toContain('/health/live');
   });
 

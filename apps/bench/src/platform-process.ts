@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { NODE_FLAGS } from '@stafett/config';
 
 /** What a benchmark's platform process is given: where it runs and what it connects to. */
 export interface PlatformEnv {
@@ -11,12 +12,13 @@ export interface PlatformEnv {
 }
 
 /**
- * Starts the all-in-one (`dist/apps/stafett/src/main.js`, as `npm start` runs it) for a benchmark.
+ * Starts the all-in-one (`dist/apps/stafett/src/main.js` with the flags `npm start` and the image
+ * give it) for a benchmark.
  * The child is killed when the driver exits however it exits (an unhandled error included): an
  * orphaned platform would keep consuming CPU and skew every later measurement on the machine.
  */
 export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeArgs, path.join(repo, 'dist/apps/stafett/src/main.js')], {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...NODE_FLAGS, ...nodeArgs, path.join(repo, 'dist/apps/stafett/src/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,
