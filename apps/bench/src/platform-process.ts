@@ -14,7 +14,7 @@ export interface PlatformEnv {
 /**
  * Starts the all-in-one (`dist/apps/stafett/src/main.js` with the flags `npm start` and the image
  * give it) for a benchmark.
- * The child is killed when the driver exits however it exits (an unhandled error included): an
+ * The child is killed when the driver exits however it exits (an unhandled error, Ctrl-C, a kill): an
  * orphaned platform would keep consuming CPU and skew every later measurement on the machine.
  */
 export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly string[] = []): ChildProcess {
@@ -34,7 +34,18 @@ export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly
   const reap = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
+  // A signal ends the driver without an 'exit' event: reap, then end as the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    reap();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  child.once('exit', () => {
+    process.off('exit', reap);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
   return child;
 }
