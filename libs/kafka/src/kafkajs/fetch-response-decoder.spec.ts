@@ -195,6 +195,19 @@ describe('decodeFetchResponse', () => {
     expect(decoded.responses[0].partitions[0].messages[5].headers['multi']).toEqual([Buffer.from('a'), Buffer.from('b'), null]);
   });
 
+  it("should keep header names a hostile producer chooses (__proto__, constructor) as the headers' own values, changing no prototype", () => {
+    // kafkajs differs here: it merges such a header with the inherited member (`[Object, value]`).
+    const raw = fetchResponse([
+      ['t', [{ partition: 0, highWatermark: 1, batches: [{ firstOffset: 0, attributes: 0, firstTimestamp: now, maxTimestamp: now, records: [record(0, { headers: [['__proto__', 'p'], ['__proto__', 'q'], ['constructor', 'c'], ['toString', 't']] })] }] }]],
+    ]);
+    const headers = decodeFetchResponse(raw).responses[0].partitions[0].messages[0].headers;
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toEqual([Buffer.from('p'), Buffer.from('q')]);
+    expect(Object.keys(headers)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(headers['constructor']).toEqual(Buffer.from('c'));
+    expect(headers['toString']).toEqual(Buffer.from('t'));
+  });
+
   it('should stop at a partial batch at the end of a record set, as kafkajs does', async () => {
     const batches: TestBatch[] = [0, 1, 2].map((b) => ({ firstOffset: b * 5, attributes: 0, firstTimestamp: now, maxTimestamp: now, records: [0, 1, 2, 3, 4].map((i) => record(i)) }));
     for (const cut of [1, 30, 200]) {

@@ -7,7 +7,9 @@
  * in the all-in-one's CPU profile that was ~24 µs per consumed change (every consumer group decodes
  * every record of the topics it follows) and a large share of the garbage. This decoder walks the
  * response once with plain number arithmetic (BigInt only past 2^53) and returns the same objects
- * (a unit test compares it with kafkajs's own decoder on the same bytes). Responses with compressed
+ * (a unit test compares it with kafkajs's own decoder on the same bytes), except for header names
+ * of `Object.prototype` members (`__proto__`, `constructor`, …), which kafkajs merges with the
+ * inherited member and this decoder keeps as the header's own value. Responses with compressed
  * batches or the legacy message format go to kafkajs's decoder unchanged.
  *
  * kafkajs is pinned (2.2.4, no longer maintained), so its internal module layout does not move
@@ -291,8 +293,11 @@ function decodeMessages(r: Reader): FetchedRecord[] {
       for (let h = 0; h < headerCount; h++) {
         const headerKey = String(set.varIntString());
         const headerValue = set.varIntBytes();
-        const before = headers[headerKey];
-        headers[headerKey] = before === undefined ? headerValue : Array.isArray(before) ? [...before, headerValue] : [before, headerValue];
+        const before = Object.hasOwn(headers, headerKey) ? headers[headerKey] : undefined;
+        const merged = before === undefined ? headerValue : Array.isArray(before) ? [...before, headerValue] : [before, headerValue];
+        // An own property whatever the name (a producer may send `__proto__`), as kafkajs's object spread makes it.
+        if (headerKey === '__proto__') Object.defineProperty(headers, headerKey, { value: merged, enumerable: true, writable: true, configurable: true });
+        else headers[headerKey] = merged;
       }
       set.offset = recordEnd;
       records.push({
