@@ -178,15 +178,15 @@ class Reader {
   }
 
   varIntString(): string | null {
-    const length = this.varInt();
-    if (length === -1) return null;
-    const v = this.buf.toString('utf8', this.offset, this.offset + length);
-    this.offset += length;
-    return v;
+    return this.utf8(this.varInt());
   }
 
   string(): string | null {
-    const length = this.int16();
+    return this.utf8(this.int16());
+  }
+
+  /** `length` bytes as UTF-8; a length of -1 is null. */
+  private utf8(length: number): string | null {
     if (length === -1) return null;
     const v = this.buf.toString('utf8', this.offset, this.offset + length);
     this.offset += length;
