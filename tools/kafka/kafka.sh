@@ -8,7 +8,8 @@
 #   tools/kafka/kafka.sh reset    stop and delete the local data
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m),
-# KAFKA_START_TIMEOUT seconds (90), KAFKA_HOME_DIR (tools/kafka; data in data/, logs in run/).
+# KAFKA_START_TIMEOUT seconds (90), KAFKA_HOME_DIR (tools/kafka; data in data/, logs in run/),
+# KAFKA_EXTRA_PROPERTIES (lines appended to the broker's server.properties, e.g. "group.max.size=1").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,6 +59,7 @@ start() {
   local props="$run/server-$port.properties"
   sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@DATA_DIR@#$data#g" \
     "$here/server.properties.template" > "$props"
+  if [ -n "${KAFKA_EXTRA_PROPERTIES:-}" ]; then printf '%s\n' "$KAFKA_EXTRA_PROPERTIES" >> "$props"; fi
   if [ ! -f "$data/meta.properties" ]; then
     local id; id=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
     say "formatting storage in $data (cluster $id)"

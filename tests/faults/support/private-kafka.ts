@@ -28,12 +28,22 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function startPrivateKafka(): Promise<PrivateKafka> {
+/** `properties`: broker settings beyond tools/kafka's template (`name=value` lines' content). */
+export async function startPrivateKafka(properties: Readonly<Record<string, string>> = {}): Promise<PrivateKafka> {
   const home = await mkdtemp(path.join(tmpdir(), 'stafett-fault-kafka-'));
   const port = await freePort();
   let controllerPort = await freePort();
   while (controllerPort === port) controllerPort = await freePort();
-  const env = { ...process.env, KAFKA_HOME_DIR: home, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_START_TIMEOUT: '120' };
+  const env = {
+    ...process.env,
+    KAFKA_HOME_DIR: home,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
+    KAFKA_START_TIMEOUT: '120',
+    KAFKA_EXTRA_PROPERTIES: Object.entries(properties)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  };
   const pidFile = path.join(home, 'run', `kafka-${port}.pid`);
   const sh = async (command: 'start') => {
     try {

@@ -34,6 +34,10 @@ async function subscribeWhenKnown(consumer: Consumer, topic: string, fromBeginni
 /** How often a consumer whose handler stores its offsets with its data commits them to Kafka. */
 const LAZY_COMMIT_MS = 5_000;
 
+/** Backoff between new consumers after crashes kafkajs does not restart from: 1 s doubling to 30 s. */
+const RELAUNCH_INITIAL_MS = 1_000;
+const RELAUNCH_MAX_MS = 30_000;
+
 /**
  * A batch consumer on kafkajs `eachBatch`: the retry/DLQ policy of `BatchProcessor`, offsets
  * committed explicitly after each batch (at-least-once; consumers are idempotent).
@@ -47,27 +51,21 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   /** Commits what is pending once the consumer has been quiet for a while (Kafka's lag must reach 0 when idle). */
   private flushTimer: NodeJS.Timeout | undefined;
 
+  /** Resolves `start()` once the first kafkajs consumer joined the group. */
+  private onFirstJoin: (() => void) | undefined;
+  /** Crashes kafkajs did not restart from since the group was last joined (the backoff's exponent). */
+  private relaunches = 0;
+  private relaunchTimer: NodeJS.Timeout | undefined;
+  private readonly processor: BatchProcessor;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
     private readonly dlqProducer: () => Promise<KafkaProducerPort>,
     private readonly log?: KafkaLogSink,
-  ) {}
-
-  async start(): Promise<void> {
-    const o = this.options;
-    const consumer = this.kafka.consumer({
-      groupId: o.groupId,
-      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-      // A fetch is decoded whole into messages: its size bounds what a consumer holds (kafkajs's default is 10 MiB).
-      maxBytes: o.batching?.maxFetchBytes ?? 2 * 1024 * 1024,
-      maxBytesPerPartition: o.batching?.maxFetchBytes ? o.batching.maxFetchBytes / 2 : 1024 * 1024,
-      ...(o.batching ? { minBytes: o.batching.minFetchBytes, maxWaitTimeInMs: o.batching.maxFetchWaitMs } : {}),
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
-    this.consumer = consumer;
-    const processor = new BatchProcessor({
+  ) {
+    const o = options;
+    this.processor = new BatchProcessor({
       handler: o.handler,
       maxBatchSize: o.maxBatchSize ?? 500,
       retry: { initialMs: o.retry?.initialMs ?? 200, maxMs: o.retry?.maxMs ?? 10_000 },
@@ -81,14 +79,42 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       onTransientError: (error, attempt, delayMs) =>
         this.log?.warn({ group: o.groupId, attempt, delayMs: Math.round(delayMs), error: (error as Error)?.message }, 'transient error, retrying batch'),
     });
+  }
 
-    // After a rebalance the partitions may be another member's: forget what was not committed.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.pending.clear());
-    const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
+  async start(): Promise<void> {
+    this.stopping = false;
+    const joined = new Promise<void>((resolve) => (this.onFirstJoin = resolve));
+    await this.launch();
+    await joined;
+  }
+
+  /**
+   * A kafkajs consumer on our options. kafkajs restarts it after a retriable crash; after one it
+   * deems non-retriable (the coordinator no longer knows the member while it re-joins, the group is
+   * full) it only emits CRASH with `restart: false` and stays stopped, so we start a new one.
+   */
+  private async launch(): Promise<void> {
+    const o = this.options;
+    const consumer = this.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      // A fetch is decoded whole into messages: its size bounds what a consumer holds (kafkajs's default is 10 MiB).
+      maxBytes: o.batching?.maxFetchBytes ?? 2 * 1024 * 1024,
+      maxBytesPerPartition: o.batching?.maxFetchBytes ? o.batching.maxFetchBytes / 2 : 1024 * 1024,
+      ...(o.batching ? { minBytes: o.batching.minFetchBytes, maxWaitTimeInMs: o.batching.maxFetchWaitMs } : {}),
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      // After a rebalance the partitions may be another member's: forget what was not committed.
+      this.pending.clear();
+      this.relaunches = 0;
+      this.onFirstJoin?.();
+      this.onFirstJoin = undefined;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && this.consumer === consumer) this.relaunchLater(payload.error);
     });
     await consumer.connect();
     for (const topic of o.topics) await subscribeWhenKnown(consumer, topic, o.fromBeginning ?? true);
@@ -96,34 +122,59 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
-      eachBatch: async (payload: EachBatchPayload) => {
-        const { batch } = payload;
-        if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-        const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
-        try {
-          await processor.process(messages, { heartbeat: () => payload.heartbeat() });
-        } catch (e) {
-          if (e instanceof StopRequestedError) return; // not committed: redelivered after restart
-          throw e;
-        }
-        const last = batch.messages[batch.messages.length - 1].offset;
-        payload.resolveOffset(last);
-        const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
-        if (!o.offsetsStoredWithData) {
-          await consumer.commitOffsets([next]);
-          return;
-        }
-        this.pending.set(`${batch.topic}\u0000${batch.partition}`, next);
-        if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) await this.commitPendingQuietly(consumer);
-        else this.flushTimer ??= setTimeout(() => void this.commitPendingQuietly(consumer), LAZY_COMMIT_MS).unref();
-      },
+      eachBatch: (payload) => this.eachBatch(consumer, payload),
     });
-    await joined;
+  }
+
+  /** Starts a new kafkajs consumer after a crash kafkajs does not recover from, with backoff, until stopped. */
+  private relaunchLater(error: unknown): void {
+    if (this.stopping) return;
+    const delayMs = Math.min(RELAUNCH_MAX_MS, RELAUNCH_INITIAL_MS * 2 ** this.relaunches++);
+    this.log?.error(
+      { group: this.options.groupId, delayMs, error: describeError(error, 500) },
+      'consumer stopped on an error kafkajs does not retry; starting a new one',
+    );
+    clearTimeout(this.relaunchTimer);
+    this.relaunchTimer = setTimeout(() => {
+      this.relaunchTimer = undefined;
+      if (this.stopping) return;
+      const crashed = this.consumer;
+      void (async () => {
+        await crashed?.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        await this.launch();
+      })().catch((e: unknown) => this.relaunchLater(e));
+    }, delayMs);
+  }
+
+  private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const o = this.options;
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+    const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    try {
+      await this.processor.process(messages, { heartbeat: () => payload.heartbeat() });
+    } catch (e) {
+      if (e instanceof StopRequestedError) return; // not committed: redelivered after restart
+      throw e;
+    }
+    const last = batch.messages[batch.messages.length - 1].offset;
+    payload.resolveOffset(last);
+    const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
+    if (!o.offsetsStoredWithData) {
+      await consumer.commitOffsets([next]);
+      return;
+    }
+    this.pending.set(`${batch.topic}\u0000${batch.partition}`, next);
+    if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) await this.commitPendingQuietly(consumer);
+    else this.flushTimer ??= setTimeout(() => void this.commitPendingQuietly(consumer), LAZY_COMMIT_MS).unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     const consumer = this.consumer;
+    clearTimeout(this.relaunchTimer);
+    this.relaunchTimer = undefined;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     // Where a restart begins. Bounded: with Kafka away it would retry for long, and a commit that
@@ -135,6 +186,9 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     }
     await consumer?.disconnect();
     this.consumer = undefined;
+    // A start() still waiting for a group that never let it in returns: it was stopped.
+    this.onFirstJoin?.();
+    this.onFirstJoin = undefined;
   }
 
   private async commitPendingQuietly(consumer: Consumer): Promise<void> {
