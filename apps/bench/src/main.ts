@@ -11,6 +11,7 @@ import path from 'node:path';
 import { contractType, entityContracts } from '@stafett/contracts';
 import { KafkajsClient } from '@stafett/kafka';
 import { dropDatabase, ensureDatabase } from '@stafett/persistence';
+import { benchDatabaseName, dropStaleBenchDatabases } from './stale-databases';
 import { benchRecord } from './bench-data';
 import { b0ProducerPerformance, b1Kafkajs, b2Serde, b3Postgres, median, medianOf, personRows } from './micro-benchmarks';
 import { PipelineBenchmark } from './pipeline-benchmark';
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
-  baseUrl.pathname = `/stafett_bench_${stamp}`;
+  const stale = await dropStaleBenchDatabases(baseUrl.toString());
+  if (stale.length > 0) log(`dropped ${stale.length} database(s) left by benchmark runs that ended early: ${stale.join(', ')}`);
+  baseUrl.pathname = `/${benchDatabaseName(stamp)}`;
   const databaseUrl = baseUrl.toString();
   await ensureDatabase(databaseUrl);
   const client = new KafkajsClient({ brokers: brokers.split(','), clientId: 'bench' });
