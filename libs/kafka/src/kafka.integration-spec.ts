@@ -131,6 +131,43 @@ describe('libs/kafka on Kafka and the registry', () => {
     expect(dlq[0].headers['origin']?.toString()).toBe('test');
   });
 
+  it('should hand over a record with a header that has no value (null, as other clients may send) or is named __proto__, and keep consuming', async () => {
+    const names = await topics();
+    const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+    const valid = Array.from({ length: 6 }, (_, i) => result(i + 1));
+    const key = 'one-key';
+    // A Java producer may add a header with a null value (our port's type does not offer it, the
+    // wire does), and a header may be named like any property.
+    const nullHeader = JSON.parse('{"x-empty": null, "origin": "test", "__proto__": "p"}') as Record<string, Buffer>;
+    await producer.send([
+      ...valid.slice(0, 3).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
+      { topic: names.importResults, key, value: encode(valid[3]), headers: nullHeader },
+      ...valid.slice(4).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
+    ]);
+
+    const received: { externalId: string; headers: Readonly<Record<string, Buffer | undefined>> }[] = [];
+    const consumer = client.consumer({
+      groupId: uniqueId('results'),
+      topics: [names.importResults],
+      dlqTopic: names.dlq,
+      handler: async (messages) => {
+        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
+        for (const d of decoded) received.push({ externalId: d.value.externalId, headers: d.message.headers });
+        return { failed };
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await waitFor('the 6 records', () => (received.length >= 6 ? true : undefined));
+    expect(received.map((r) => r.externalId)).toEqual(valid.map((r) => r.externalId));
+    const headers = received[3].headers;
+    expect(Object.keys(headers)).toEqual(['x-empty', 'origin', '__proto__']);
+    expect(headers['x-empty']).toBeUndefined();
+    expect(headers['origin']?.toString()).toBe('test');
+    expect((Object.getOwnPropertyDescriptor(headers, '__proto__')?.value as Buffer | undefined)?.toString()).toBe('p');
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+  });
+
   describe('a consumer whose handler stores its offsets with its data', () => {
     async function lagOf(groupId: string, topic: string): Promise<number> {
       const admin = await client.admin();

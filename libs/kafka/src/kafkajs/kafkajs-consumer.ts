@@ -6,10 +6,20 @@ import { describeError } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
 
+/** A header's value as our port gives it: bytes, or undefined where the record's header has none (null on the wire). */
+const headerBytes = (v: Buffer | string | null | undefined): Buffer | undefined => (v == null ? undefined : typeof v === 'string' ? Buffer.from(v) : v);
+
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
   const headers: Record<string, Buffer | undefined> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    headers[k] = Array.isArray(v) ? (v[0] === undefined ? undefined : Buffer.from(v[0])) : v === undefined ? undefined : Buffer.from(v);
+  const raw = m.headers as Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined> | undefined;
+  if (raw) {
+    for (const k of Object.keys(raw)) {
+      const v = raw[k];
+      const value = headerBytes(Array.isArray(v) ? v[0] : v);
+      // A header named `__proto__` stays a header (an assignment would set the object's prototype).
+      if (k === '__proto__') Object.defineProperty(headers, k, { value, enumerable: true, writable: true, configurable: true });
+      else headers[k] = value;
+    }
   }
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }
