@@ -12,6 +12,7 @@ import type {
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
 import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkajs-log';
+import { installCompressionCodecs } from './compression-codecs';
 import { installFastFetchDecoder } from './fetch-response-decoder';
 import { installFastProduceEncoder } from './produce-request-encoder';
 
@@ -39,6 +40,7 @@ export class KafkajsClient implements KafkaClientPort {
   constructor(private readonly options: KafkajsClientOptions) {
     // kafkajs looks its Produce and Fetch APIs up at every request: wrapping them once per process covers every client.
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
+    installCompressionCodecs();
     if (!installFastFetchDecoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Fetch response could not be replaced: its own (slower) decoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
