@@ -55,6 +55,9 @@ export function valueSubject(topic: string): string {
   return `${topic}-value`;
 }
 
+/** The DLQ's `max.message.bytes`: twice the broker default, so the original bytes always fit with the DLQ headers. */
+export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
 /** Every topic the platform uses, with its partitions and configs. */
 export function topicDefinitions(options: TopicOptions = {}): TopicDefinition[] {
   const names = new TopicNames(options.prefix);
@@ -62,7 +65,8 @@ export function topicDefinitions(options: TopicOptions = {}): TopicDefinition[] 
   return [
     ...ENTITY_TYPES.flatMap((e) => entityTopicDefinitions(e, options)),
     { topic: names.importResults, numPartitions, configs: retain(7 * DAY_MS) },
-    { topic: names.dlq, numPartitions, configs: retain(30 * DAY_MS) },
+    // A record as large as any other topic takes (1 MiB by default) still fits with its provenance headers.
+    { topic: names.dlq, numPartitions, configs: { ...retain(30 * DAY_MS), 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) } },
     { topic: names.connectors, numPartitions: 1, configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), 'min.cleanable.dirty.ratio': '0.1' } },
   ];
 }

@@ -18,4 +18,13 @@ describe(deadLetter.name, () => {
     const headers = deadLetter({ message, error: new Error('boom') }, 'group', 'stafett.dlq.v1').headers;
     expect(headers).toMatchObject({ [DLQ_HEADERS.topic]: 'stafett.person.imports.v1', [DLQ_HEADERS.partition]: '2', [DLQ_HEADERS.offset]: '41', [DLQ_HEADERS.errorMessage]: 'boom' });
   });
+
+  it("should keep the original record's headers, also one named __proto__", () => {
+    const original = JSON.parse('{"origin": "club-x", "__proto__": "p"}') as Record<string, string>;
+    const headers = Object.fromEntries(Object.entries(original).map(([k, v]) => [k, Buffer.from(v)]));
+    const dead = deadLetter({ message: { ...message, headers }, error: new Error('boom') }, 'group', 'stafett.dlq.v1').headers!;
+    expect(Object.getPrototypeOf(dead)).toBe(Object.prototype);
+    expect(Object.keys(dead).slice(0, 2)).toEqual(['origin', '__proto__']);
+    expect(String((Object.getOwnPropertyDescriptor(dead, '__proto__')?.value as Buffer | undefined) ?? '')).toBe('p');
+  });
 });

@@ -168,6 +168,49 @@ describe('libs/kafka on Kafka and the registry', () => {
     expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
   });
 
+  it('should send in one call more than one record batch of a partition may hold (the broker refuses a batch over 1 MiB)', async () => {
+    const names = await topics();
+    const key = 'one-partition';
+    const values = Array.from({ length: 30 }, (_, i) => Buffer.alloc(100 * 1024, i)); // 3 MB, all for one partition
+    await producer.send(values.map((value) => ({ topic: names.importResults, key, value })));
+    const read = await readAll(names.importResults, values.length);
+    expect(read.map((m) => m.value![0])).toEqual(values.map((v) => v[0]));
+  });
+
+  it('should dead-letter a poison record as large as the topic takes (its provenance headers on top) and keep consuming', async () => {
+    const names = await topics();
+    const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
+    const valid = Array.from({ length: 4 }, (_, i) => result(i + 1));
+    // Just under the broker's default limit for one record batch (message.max.bytes 1,048,588).
+    const huge = Buffer.alloc(1_048_400, 'x');
+    const key = 'one-key';
+    // One send each: a batch with the huge record and others would be over the limit.
+    await producer.send(valid.slice(0, 2).map((r) => ({ topic: names.importResults, key, value: encode(r) })));
+    await producer.send([{ topic: names.importResults, key, value: huge }]);
+    await producer.send(valid.slice(2).map((r) => ({ topic: names.importResults, key, value: encode(r) })));
+
+    const received: string[] = [];
+    const consumer = client.consumer({
+      groupId: uniqueId('results'),
+      topics: [names.importResults],
+      dlqTopic: names.dlq,
+      retry: { initialMs: 50, maxMs: 200 },
+      handler: async (messages) => {
+        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
+        received.push(...decoded.map((d) => d.value.externalId));
+        return { failed };
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await waitFor('the 4 valid records', () => (received.length >= 4 ? true : undefined));
+    expect(received).toEqual(valid.map((r) => r.externalId));
+    const [dead] = await readAll(names.dlq, 1);
+    expect(dead.value?.equals(huge)).toBe(true);
+    expect(dead.headers[DLQ_HEADERS.errorCode]?.toString()).toBe('BAD_MAGIC_BYTE');
+    expect(dead.headers[DLQ_HEADERS.offset]?.toString()).toBe('2');
+  });
+
   describe('a consumer whose handler stores its offsets with its data', () => {
     async function lagOf(groupId: string, topic: string): Promise<number> {
       const admin = await client.admin();
