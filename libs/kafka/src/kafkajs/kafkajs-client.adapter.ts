@@ -15,6 +15,7 @@ import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkaj
 import { installCompressionCodecs } from './compression-codecs';
 import { installFastFetchDecoder } from './fetch-response-decoder';
 import { installFastProduceEncoder } from './produce-request-encoder';
+import { installRequestQueueFix } from './request-queue-fix';
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -41,6 +42,7 @@ export class KafkajsClient implements KafkaClientPort {
     // kafkajs looks its Produce and Fetch APIs up at every request: wrapping them once per process covers every client.
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
     installCompressionCodecs();
+    if (!installRequestQueueFix()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's request queue could not be patched: each connection keeps a 1 ms timer running");
     if (!installFastFetchDecoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Fetch response could not be replaced: its own (slower) decoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
