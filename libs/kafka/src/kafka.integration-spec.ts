@@ -66,26 +66,33 @@ describe('libs/kafka on Kafka and the registry', () => {
     return seen;
   }
 
+  /** Reads the results topic in a group of its own: the ImportResults decoded, in order (the rest goes to the DLQ). */
+  async function readResults(names: TopicNames, count: number, options: { maxBatchSize?: number; retry?: { initialMs: number; maxMs: number } } = {}) {
+    const received: { message: ConsumedMessage; value: ImportResult }[] = [];
+    const consumer = client.consumer({
+      groupId: uniqueId('results'),
+      topics: [names.importResults],
+      dlqTopic: names.dlq,
+      ...options,
+      handler: async (messages) => {
+        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
+        received.push(...decoded);
+        return { failed };
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await waitFor(`${count} result(s)`, () => (received.length >= count ? true : undefined));
+    return received;
+  }
+
   it('should produce Avro through the registry and decode it in a consumer group', async () => {
     const names = await topics();
     const encode = await serde.encoderFor<ImportResult>(names.importResults, resultType);
     const sent = Array.from({ length: 300 }, (_, i) => result(i));
     await producer.send(sent.map((r) => ({ topic: names.importResults, key: r.recordId, value: encode(r) })));
 
-    const received: ImportResult[] = [];
-    const consumer = client.consumer({
-      groupId: uniqueId('results'),
-      topics: [names.importResults],
-      dlqTopic: names.dlq,
-      handler: async (messages) => {
-        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
-        received.push(...decoded.map((d) => d.value));
-        return { failed };
-      },
-    });
-    consumers.push(consumer);
-    await consumer.start();
-    await waitFor('all 300 results', () => (received.length >= 300 ? true : undefined));
+    const received = (await readResults(names, 300)).map((d) => d.value);
 
     const byId = (rs: ImportResult[]) => [...rs].sort((a, b) => a.recordId.localeCompare(b.recordId));
     expect(byId(received)).toEqual(byId(sent));
@@ -106,21 +113,7 @@ describe('libs/kafka on Kafka and the registry', () => {
       ...valid.slice(20).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
     ]);
 
-    const received: string[] = [];
-    const consumer = client.consumer({
-      groupId: uniqueId('results'),
-      topics: [names.importResults],
-      dlqTopic: names.dlq,
-      maxBatchSize: 7,
-      handler: async (messages) => {
-        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
-        received.push(...decoded.map((d) => d.value.externalId));
-        return { failed };
-      },
-    });
-    consumers.push(consumer);
-    await consumer.start();
-    await waitFor('the 30 valid results', () => (received.length >= 30 ? true : undefined));
+    const received = (await readResults(names, 30, { maxBatchSize: 7 })).map((d) => d.value.externalId);
     expect(received).toEqual(valid.map((r) => r.externalId));
 
     const dlq = await readAll(names.dlq, 2);
@@ -145,22 +138,9 @@ describe('libs/kafka on Kafka and the registry', () => {
       ...valid.slice(4).map((r) => ({ topic: names.importResults, key, value: encode(r) })),
     ]);
 
-    const received: { externalId: string; headers: Readonly<Record<string, Buffer | undefined>> }[] = [];
-    const consumer = client.consumer({
-      groupId: uniqueId('results'),
-      topics: [names.importResults],
-      dlqTopic: names.dlq,
-      handler: async (messages) => {
-        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
-        for (const d of decoded) received.push({ externalId: d.value.externalId, headers: d.message.headers });
-        return { failed };
-      },
-    });
-    consumers.push(consumer);
-    await consumer.start();
-    await waitFor('the 6 records', () => (received.length >= 6 ? true : undefined));
-    expect(received.map((r) => r.externalId)).toEqual(valid.map((r) => r.externalId));
-    const headers = received[3].headers;
+    const received = await readResults(names, 6);
+    expect(received.map((d) => d.value.externalId)).toEqual(valid.map((r) => r.externalId));
+    const headers = received[3].message.headers;
     expect(Object.keys(headers)).toEqual(['x-empty', 'origin', '__proto__']);
     expect(headers['x-empty']).toBeUndefined();
     expect(headers['origin']?.toString()).toBe('test');
@@ -189,22 +169,8 @@ describe('libs/kafka on Kafka and the registry', () => {
     await producer.send([{ topic: names.importResults, key, value: huge }]);
     await producer.send(valid.slice(2).map((r) => ({ topic: names.importResults, key, value: encode(r) })));
 
-    const received: string[] = [];
-    const consumer = client.consumer({
-      groupId: uniqueId('results'),
-      topics: [names.importResults],
-      dlqTopic: names.dlq,
-      retry: { initialMs: 50, maxMs: 200 },
-      handler: async (messages) => {
-        const { decoded, failed } = await serde.decodeBatch<ImportResult>(messages, resultType);
-        received.push(...decoded.map((d) => d.value.externalId));
-        return { failed };
-      },
-    });
-    consumers.push(consumer);
-    await consumer.start();
-    await waitFor('the 4 valid records', () => (received.length >= 4 ? true : undefined));
-    expect(received).toEqual(valid.map((r) => r.externalId));
+    const received = await readResults(names, 4, { retry: { initialMs: 50, maxMs: 200 } });
+    expect(received.map((d) => d.value.externalId)).toEqual(valid.map((r) => r.externalId));
     const [dead] = await readAll(names.dlq, 1);
     expect(dead.value?.equals(huge)).toBe(true);
     expect(dead.headers[DLQ_HEADERS.errorCode]?.toString()).toBe('BAD_MAGIC_BYTE');
