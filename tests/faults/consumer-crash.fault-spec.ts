@@ -26,6 +26,8 @@ describe('fault: a consumer crash kafkajs does not restart from (a full group tu
     debug: () => undefined,
   };
   const consumers: KafkaConsumerPort[] = [];
+  /** What the member that took over read (the second test checks it reads on). */
+  const second: string[] = [];
 
   beforeAll(async () => {
     kafka = await startPrivateKafka({ 'group.max.size': '1' });
@@ -76,7 +78,6 @@ describe('fault: a consumer crash kafkajs does not restart from (a full group tu
 
   it('should start a new consumer after the crash and take over the partitions once the group has room', async () => {
     const first: string[] = [];
-    const second: string[] = [];
     await member(first).start();
     const wave1 = await produce('wave1', 20);
     await until('the first member to read wave 1', () => wave1.every((v) => first.includes(v)), 30_000);
@@ -102,4 +103,22 @@ describe('fault: a consumer crash kafkajs does not restart from (a full group tu
     expect(relaunches[0].obj).toMatchObject({ group: GROUP, error: expect.stringMatching(/maximum number of members/) });
     process.stdout.write(`faults/consumer-crash: the turned-away member crashed ${relaunches.length} time(s) before the group had room; it then read ${second.length} records\n`);
   }, 180_000);
+
+  it('should stop a member that is still turned away: its start returns and nothing of it runs on', async () => {
+    const third: string[] = [];
+    const crashes = () => errors.filter((e) => e.msg.startsWith('Crash: ')).length;
+    const before = crashes();
+    const consumer = member(third);
+    const starting = consumer.start();
+    await until('the third member to be turned away', () => crashes() > before, 60_000);
+    await consumer.stop();
+    await starting; // returns: stopped before it ever joined
+    const atStop = crashes();
+    // The group's member reads on; the stopped one neither reads nor tries again (its next try was due within 2 s).
+    const wave3 = await produce('wave3', 20);
+    await until('the second member to read wave 3', () => wave3.every((v) => second.includes(v)), 60_000);
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(crashes()).toBe(atStop);
+    expect(third).toEqual([]);
+  }, 120_000);
 });

@@ -2,6 +2,9 @@ export interface StartLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** How long `stop()` lets a start in flight finish before it undoes it. */
+const UNDO_AFTER_MS = 2_000;
+
 /**
  * Starts a service's Kafka side in the background and keeps retrying (capped exponential backoff)
  * while Kafka or the registry is away, so the process stays up and reports not-ready on
@@ -10,6 +13,10 @@ export interface StartLogger {
 export class RetryingStart {
   private stopping = false;
   private running: Promise<void> | undefined;
+  private settled = false;
+  private undo: (() => Promise<void>) | undefined;
+  /** Ends the backoff between two attempts early (on stop). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly what: string,
@@ -17,6 +24,8 @@ export class RetryingStart {
   ) {}
 
   begin(start: () => Promise<void>, undo: () => Promise<void>): void {
+    this.undo = undo;
+    this.settled = false;
     this.running = (async () => {
       for (let attempt = 0; !this.stopping; attempt++) {
         try {
@@ -26,18 +35,37 @@ export class RetryingStart {
           await undo();
           const delay = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
           this.log.warn({ error: (e as Error).message, retryInMs: delay }, `${this.what} cannot start yet (Kafka or the registry unreachable); retrying`);
-          await new Promise((r) => setTimeout(r, delay));
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, delay);
+            this.wake = () => {
+              clearTimeout(timer);
+              r();
+            };
+          });
+          this.wake = undefined;
         }
       }
-    })();
+    })().finally(() => (this.settled = true));
   }
 
   get isStopping(): boolean {
     return this.stopping;
   }
 
+  /**
+   * Ends the retries and waits for a start in flight. A start that waits without end (a consumer
+   * whose group has no room for it: its start resolves once it joins) is undone until it returns.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.running;
+    this.wake?.();
+    const running = this.running;
+    if (!running) return;
+    while (!this.settled) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => (timer = setTimeout(r, UNDO_AFTER_MS)))]);
+      clearTimeout(timer);
+      if (!this.settled) await this.undo?.().catch(() => undefined);
+    }
   }
 }

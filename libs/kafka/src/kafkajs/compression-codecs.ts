@@ -20,8 +20,10 @@ const tooLarge = (codec: string, bytes: number) =>
 
 const gzip = promisify<zlib.InputType, Buffer>(zlib.gzip);
 const gunzip = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.gunzip);
-const zstdCompress = promisify<zlib.InputType, Buffer>(zlib.zstdCompress);
-const zstdDecompress = promisify<zlib.InputType, zlib.ZstdOptions, Buffer>(zlib.zstdDecompress);
+// zlib has zstd from Node 22.15 / 23.8 (the project runs on 24): without it, zstd stays unsupported.
+const hasZstd = typeof zlib.zstdDecompress === 'function';
+const zstdCompress = hasZstd ? promisify<zlib.InputType, Buffer>(zlib.zstdCompress) : undefined;
+const zstdDecompress = hasZstd ? promisify<zlib.InputType, zlib.ZstdOptions, Buffer>(zlib.zstdDecompress) : undefined;
 
 /** zlib's own limit, reported as ours. */
 async function capped(codec: string, inflate: () => Promise<Buffer>): Promise<Buffer> {
@@ -77,38 +79,47 @@ const corruptLz4 = (why: string) => new BatchDecompressionError(`a record batch 
 const LZ4_MAGIC = 0x184d2204;
 /** The frame descriptor's block maximum sizes (BD bits 4–6; values below 4 are reserved). */
 const LZ4_BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
+const LZ4_FLAG = { version: 0xc0, blockChecksum: 0x10, contentSize: 0x08, dictionaryId: 0x01 } as const;
 
 /**
- * An upper bound of an LZ4 frame's decompressed size from its block headers: what each block can
- * hold at most. The frame's own content size is not trusted (lz4js reads it, wrongly above 2^31,
- * and a frame whose blocks hold more than it says would be silently cut short).
+ * An LZ4 frame (the format Kafka's clients write), read block by block with lz4js's block decoder:
+ * each block is checked against the frame's block maximum and the total against
+ * `MAX_DECOMPRESSED_BATCH_BYTES` before it is kept. lz4js's own frame reader is not used: it reads
+ * a block checksum before the block instead of after it, skips no dictionary id, trusts the
+ * declared content size, and cuts a block that expands too far silently short.
  */
-function lz4Bound(data: Buffer): number {
+function lz4Decompress(data: Buffer): Buffer {
   if (data.length < 7 || data.readUInt32LE(0) !== LZ4_MAGIC) throw corruptLz4('it is not an LZ4 frame');
   const flags = data[4];
+  if ((flags & LZ4_FLAG.version) !== 0x40) throw corruptLz4(`its frame version is ${flags >> 6}, not 1`);
   const blockMax = LZ4_BLOCK_MAX[(data[5] >> 4) & 7];
   if (!blockMax) throw corruptLz4('its block size is invalid');
-  const blockChecksums = (flags & 0x10) !== 0;
-  let at = 6 + (flags & 0x08 ? 8 : 0) + 1; // descriptor, content size if present, header checksum
-  for (let bound = 0; ; ) {
+  const checksums = flags & LZ4_FLAG.blockChecksum ? 4 : 0;
+  // Descriptor, content size and dictionary id if present (neither is needed), header checksum.
+  let at = 6 + (flags & LZ4_FLAG.contentSize ? 8 : 0) + (flags & LZ4_FLAG.dictionaryId ? 4 : 0) + 1;
+  const blocks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
     if (at + 4 > data.length) throw corruptLz4('a block is cut off');
     const word = data.readUInt32LE(at);
     at += 4;
-    if (word === 0) return bound;
+    if (word === 0) break; // end mark (a content checksum may follow)
     const size = word & 0x7fffffff;
-    bound += word & 0x80000000 ? size : blockMax;
-    if (bound > MAX_DECOMPRESSED_BATCH_BYTES) throw tooLarge('lz4', bound);
-    at += size + (blockChecksums ? 4 : 0);
+    if (size > blockMax || at + size + checksums > data.length) throw corruptLz4('a block is cut off or larger than the frame allows');
+    let block: Buffer;
+    if (word & 0x80000000) block = data.subarray(at, at + size);
+    else {
+      const out = Buffer.allocUnsafe(blockMax);
+      const end = lz4.decompressBlock(data, out, at, size, 0);
+      if (end > blockMax) throw corruptLz4(`a block expands beyond the frame's ${blockMax}-byte blocks`);
+      block = out.subarray(0, end);
+    }
+    total += block.length;
+    if (total > MAX_DECOMPRESSED_BATCH_BYTES) throw tooLarge('lz4', total);
+    blocks.push(block);
+    at += size + checksums;
   }
-}
-
-function lz4Decompress(data: Buffer): Buffer {
-  const bound = lz4Bound(data);
-  try {
-    return asBuffer(lz4.decompress(data, bound));
-  } catch (e) {
-    throw corruptLz4((e as Error).message);
-  }
+  return Buffer.concat(blocks, total);
 }
 
 const readOnly = (codec: string) => async (): Promise<Buffer> => {
@@ -130,10 +141,12 @@ export function installCompressionCodecs(): void {
     compress: (encoder) => gzip(encoder.buffer),
     decompress: (buffer) => capped('gzip', () => gunzip(buffer, { maxOutputLength: MAX_DECOMPRESSED_BATCH_BYTES })),
   });
-  codecs[CompressionTypes.ZSTD] = () => ({
-    compress: (encoder) => zstdCompress(encoder.buffer),
-    decompress: (buffer) => capped('zstd', () => zstdDecompress(buffer, { maxOutputLength: MAX_DECOMPRESSED_BATCH_BYTES })),
-  });
+  if (zstdCompress && zstdDecompress) {
+    codecs[CompressionTypes.ZSTD] = () => ({
+      compress: (encoder) => zstdCompress(encoder.buffer),
+      decompress: (buffer) => capped('zstd', () => zstdDecompress(buffer, { maxOutputLength: MAX_DECOMPRESSED_BATCH_BYTES })),
+    });
+  }
   codecs[CompressionTypes.Snappy] = () => ({ compress: readOnly('snappy'), decompress: async (buffer) => snappyDecompress(buffer) });
   codecs[CompressionTypes.LZ4] = () => ({ compress: readOnly('lz4'), decompress: async (buffer) => lz4Decompress(buffer) });
 }

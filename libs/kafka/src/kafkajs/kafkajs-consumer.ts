@@ -6,16 +6,25 @@ import { describeError } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
 
+type RawHeader = Buffer | string | null | undefined;
+
 /** A header's value as our port gives it: bytes, or undefined where the record's header has none (null on the wire). */
-const headerBytes = (v: Buffer | string | null | undefined): Buffer | undefined => (v == null ? undefined : typeof v === 'string' ? Buffer.from(v) : v);
+const headerBytes = (v: RawHeader): Buffer | undefined => (Buffer.isBuffer(v) ? v : typeof v === 'string' ? Buffer.from(v) : undefined);
+
+/**
+ * A header's first value. kafkajs's own decoder (compressed batches) merges a header named after an
+ * `Object.prototype` member (`constructor`, `toString`, `__proto__`) with the inherited member into an
+ * array, `[Object, value]`: values that are not header bytes are skipped.
+ */
+const isHeaderValue = (x: unknown): x is RawHeader => x === null || typeof x === 'string' || Buffer.isBuffer(x);
+const firstValue = (v: RawHeader | unknown[]): RawHeader => (Array.isArray(v) ? v.find(isHeaderValue) : v);
 
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
   const headers: Record<string, Buffer | undefined> = {};
-  const raw = m.headers as Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined> | undefined;
+  const raw = m.headers as Record<string, RawHeader | unknown[]> | undefined;
   if (raw) {
     for (const k of Object.keys(raw)) {
-      const v = raw[k];
-      const value = headerBytes(Array.isArray(v) ? v[0] : v);
+      const value = headerBytes(firstValue(raw[k]));
       // A header named `__proto__` stays a header (an assignment would set the object's prototype).
       if (k === '__proto__') Object.defineProperty(headers, k, { value, enumerable: true, writable: true, configurable: true });
       else headers[k] = value;
@@ -44,6 +53,13 @@ async function subscribeWhenKnown(consumer: Consumer, topic: string, fromBeginni
 /** How often a consumer whose handler stores its offsets with its data commits them to Kafka. */
 const LAZY_COMMIT_MS = 5_000;
 
+/** Waits for `p`, at most `ms`. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Backoff between new consumers after crashes kafkajs does not restart from: 1 s doubling to 30 s. */
 const RELAUNCH_INITIAL_MS = 1_000;
 const RELAUNCH_MAX_MS = 30_000;
@@ -61,6 +77,10 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   /** Commits what is pending once the consumer has been quiet for a while (Kafka's lag must reach 0 when idle). */
   private flushTimer: NodeJS.Timeout | undefined;
 
+  /** The launch in flight, if any (settles either way). */
+  private launching: Promise<void> | undefined;
+  /** Group joins so far: offsets of a commit that failed are put back only if no rebalance came between. */
+  private joins = 0;
   /** Resolves `start()` once the first kafkajs consumer joined the group. */
   private onFirstJoin: (() => void) | undefined;
   /** Crashes kafkajs did not restart from since the group was last joined (the backoff's exponent). */
@@ -98,12 +118,24 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     await joined;
   }
 
+  /** Runs `launchNow`, known to `stop()` (which waits for it, so no consumer it made outlives the stop). */
+  private launch(): Promise<void> {
+    const launching = this.launchNow();
+    this.launching = launching.catch(() => undefined);
+    return launching;
+  }
+
+  /** A consumer `stop()` or a newer launch has replaced: whatever its launch still does is undone. */
+  private abandoned(consumer: Consumer): boolean {
+    return this.stopping || this.consumer !== consumer;
+  }
+
   /**
    * A kafkajs consumer on our options. kafkajs restarts it after a retriable crash; after one it
    * deems non-retriable (the coordinator no longer knows the member while it re-joins, the group is
    * full) it only emits CRASH with `restart: false` and stays stopped, so we start a new one.
    */
-  private async launch(): Promise<void> {
+  private async launchNow(): Promise<void> {
     const o = this.options;
     const consumer = this.kafka.consumer({
       groupId: o.groupId,
@@ -119,6 +151,9 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       // After a rebalance the partitions may be another member's: forget what was not committed.
       this.pending.clear();
+      this.joins++;
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
       this.relaunches = 0;
       this.onFirstJoin?.();
       this.onFirstJoin = undefined;
@@ -126,14 +161,24 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && this.consumer === consumer) this.relaunchLater(payload.error);
     });
+    const undoIfAbandoned = async () => {
+      if (!this.abandoned(consumer)) return false;
+      await consumer.disconnect().catch(() => undefined);
+      return true;
+    };
     await consumer.connect();
-    for (const topic of o.topics) await subscribeWhenKnown(consumer, topic, o.fromBeginning ?? true);
+    for (const topic of o.topics) {
+      if (await undoIfAbandoned()) return;
+      await subscribeWhenKnown(consumer, topic, o.fromBeginning ?? true);
+    }
+    if (await undoIfAbandoned()) return;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
       eachBatch: (payload) => this.eachBatch(consumer, payload),
     });
+    await undoIfAbandoned();
   }
 
   /** Starts a new kafkajs consumer after a crash kafkajs does not recover from, with backoff, until stopped. */
@@ -177,7 +222,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     }
     this.pending.set(`${batch.topic}\u0000${batch.partition}`, next);
     if (Date.now() - this.lastCommit >= LAZY_COMMIT_MS) await this.commitPendingQuietly(consumer);
-    else this.flushTimer ??= setTimeout(() => void this.commitPendingQuietly(consumer), LAZY_COMMIT_MS).unref();
+    else this.flushTimer ??= setTimeout(() => void this.commitPendingQuietly(this.consumer), LAZY_COMMIT_MS).unref();
   }
 
   async stop(): Promise<void> {
@@ -187,22 +232,22 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     this.relaunchTimer = undefined;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    // A launch in flight sees `stopping` at its next step and disconnects what it made (bounded: it may be retrying a broker that is away).
+    const launching = this.launching;
+    this.launching = undefined;
     // Where a restart begins. Bounded: with Kafka away it would retry for long, and a commit that
     // does not happen only means redelivered records, which the handler recognises and skips.
-    if (consumer && this.pending.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.commitPending(consumer).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
-      clearTimeout(timer);
-    }
+    if (consumer && this.pending.size > 0) await bounded(this.commitPending(consumer).catch(() => undefined), 2_000);
     await consumer?.disconnect();
+    if (launching) await bounded(launching, 10_000);
     this.consumer = undefined;
     // A start() still waiting for a group that never let it in returns: it was stopped.
     this.onFirstJoin?.();
     this.onFirstJoin = undefined;
   }
 
-  private async commitPendingQuietly(consumer: Consumer): Promise<void> {
-    if (this.stopping) return;
+  private async commitPendingQuietly(consumer: Consumer | undefined): Promise<void> {
+    if (this.stopping || !consumer) return;
     await this.commitPending(consumer).catch((e: unknown) =>
       this.log?.debug({ group: this.options.groupId, error: (e as Error)?.message }, 'lazy offset commit failed; the offsets stored with the data stand'),
     );
@@ -211,9 +256,17 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   private async commitPending(consumer: Consumer): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    const offsets = [...this.pending.values()];
+    const offsets = [...this.pending.entries()];
     this.pending.clear();
     this.lastCommit = Date.now();
-    if (offsets.length > 0) await consumer.commitOffsets(offsets);
+    if (offsets.length === 0) return;
+    const joins = this.joins;
+    try {
+      await consumer.commitOffsets(offsets.map(([, o]) => o));
+    } catch (e) {
+      // Committed next time, unless a rebalance came between (the partitions may be another member's) or a newer offset did.
+      if (this.joins === joins) for (const [key, o] of offsets) if (!this.pending.has(key)) this.pending.set(key, o);
+      throw e;
+    }
   }
 }

@@ -1,8 +1,9 @@
 // Types of the two pure-JS decompressors the kafkajs adapter registers (neither ships its own).
 
 declare module 'lz4js' {
-  /** Decompresses an LZ4 frame into a buffer of at most `maxSize` bytes. */
-  export function decompress(src: Uint8Array, maxSize?: number): Uint8Array;
+  /** Decompresses one LZ4 block (`src[sIndex, sIndex + sLength)`) into `dst` from `dIndex`; returns the end index (past `dst.length` when it would not fit: those bytes are dropped). */
+  export function decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+  /** An LZ4 frame of `src` (tests). */
   export function compress(src: Uint8Array): Uint8Array;
 }
 

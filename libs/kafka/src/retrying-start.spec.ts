@@ -1,0 +1,47 @@
+import { RetryingStart } from './retrying-start';
+
+const quiet = { warn: () => undefined };
+
+describe(RetryingStart.name, () => {
+  it('should end a start that waits without end (a consumer group with no room) by undoing it', async () => {
+    const s = new RetryingStart('test consumer', quiet);
+    let release: (() => void) | undefined;
+    let undone = 0;
+    s.begin(
+      () => new Promise<void>((resolve) => (release = resolve)), // resolves only once "joined", or stopped
+      async () => {
+        undone++;
+        release?.();
+      },
+    );
+    await s.stop();
+    expect(undone).toBe(1);
+  });
+
+  it('should not wait out the backoff between two attempts when stopped', async () => {
+    const s = new RetryingStart('test consumer', quiet);
+    let attempts = 0;
+    s.begin(
+      async () => {
+        attempts++;
+        throw new Error('broker away');
+      },
+      async () => undefined,
+    );
+    await new Promise((r) => setTimeout(r, 20)); // the first attempt failed: a 1 s backoff runs
+    const first = await Promise.race([s.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('the backoff ran out'), 900))]);
+    expect(first).toBe('stopped');
+    expect(attempts).toBe(1);
+  });
+
+  it('should let a start that finishes on its own finish, without undoing it', async () => {
+    const s = new RetryingStart('test consumer', quiet);
+    let undone = 0;
+    s.begin(
+      () => new Promise<void>((r) => setTimeout(r, 50)),
+      async () => void undone++,
+    );
+    await s.stop();
+    expect(undone).toBe(0);
+  });
+});
