@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KafkajsClient, type KafkaConsumerPort, type KafkaLogSink, type KafkaProducerPort } from '@stafett/kafka';
+import { waitFor } from '@stafett/testing';
 import { startPrivateKafka, type PrivateKafka } from './support/private-kafka';
 
 const TOPIC = 'stafett.crash-test.v1';
@@ -68,13 +69,8 @@ describe('fault: a consumer crash kafkajs does not restart from (a full group tu
     return values;
   }
 
-  async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  /** Waits until `condition` holds (the shared `waitFor`, for a boolean). */
+  const until = (what: string, condition: () => boolean, timeoutMs: number) => waitFor(what, () => condition() || undefined, timeoutMs, 100);
 
   it('should start a new consumer after the crash and take over the partitions once the group has room', async () => {
     const first: string[] = [];

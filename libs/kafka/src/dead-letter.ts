@@ -1,5 +1,6 @@
 import { redactErrorText } from '@stafett/observability';
 import { errorCode } from './errors';
+import { setHeader } from './headers';
 import type { FailedMessage, OutgoingMessage } from './kafka-client.port';
 
 /** Provenance headers on every DLQ record (plus the original record's own headers). */
@@ -18,12 +19,7 @@ export const DLQ_HEADERS = {
 export function deadLetter(failed: FailedMessage, groupId: string, dlqTopic: string, now = new Date()): OutgoingMessage {
   const { message, error } = failed;
   const headers: Record<string, string | Buffer> = {};
-  for (const [k, v] of Object.entries(message.headers)) {
-    if (v === undefined) continue;
-    // A header named `__proto__` is kept as a header (an assignment would set the object's prototype).
-    if (k === '__proto__') Object.defineProperty(headers, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else headers[k] = v;
-  }
+  for (const [k, v] of Object.entries(message.headers)) if (v !== undefined) setHeader(headers, k, v);
   const reason = error instanceof Error ? error.message : String(error);
   Object.assign(headers, {
     [DLQ_HEADERS.topic]: message.topic,

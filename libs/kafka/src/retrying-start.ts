@@ -1,3 +1,5 @@
+import { bounded } from './bounded';
+
 export interface StartLogger {
   warn(obj: object, msg: string): void;
 }
@@ -13,7 +15,6 @@ const UNDO_AFTER_MS = 2_000;
 export class RetryingStart {
   private stopping = false;
   private running: Promise<void> | undefined;
-  private settled = false;
   private undo: (() => Promise<void>) | undefined;
   /** Ends the backoff between two attempts early (on stop). */
   private wake: (() => void) | undefined;
@@ -25,7 +26,6 @@ export class RetryingStart {
 
   begin(start: () => Promise<void>, undo: () => Promise<void>): void {
     this.undo = undo;
-    this.settled = false;
     this.running = (async () => {
       for (let attempt = 0; !this.stopping; attempt++) {
         try {
@@ -45,7 +45,7 @@ export class RetryingStart {
           this.wake = undefined;
         }
       }
-    })().finally(() => (this.settled = true));
+    })();
   }
 
   get isStopping(): boolean {
@@ -61,11 +61,6 @@ export class RetryingStart {
     this.wake?.();
     const running = this.running;
     if (!running) return;
-    while (!this.settled) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise((r) => (timer = setTimeout(r, UNDO_AFTER_MS)))]);
-      clearTimeout(timer);
-      if (!this.settled) await this.undo?.().catch(() => undefined);
-    }
+    while (!(await bounded(running, UNDO_AFTER_MS))) await this.undo?.().catch(() => undefined);
   }
 }

@@ -15,6 +15,9 @@ export class BatchDecompressionError extends Error {
   override readonly name = 'BatchDecompressionError';
 }
 
+const corrupt = (codec: string, why: string, cause?: unknown) =>
+  new BatchDecompressionError(`a record batch compressed with ${codec} could not be decompressed: ${why}`, cause === undefined ? undefined : { cause });
+
 const tooLarge = (codec: string, bytes: number) =>
   new BatchDecompressionError(`a record batch compressed with ${codec} would expand to ${bytes} bytes, more than the ${MAX_DECOMPRESSED_BATCH_BYTES} allowed`);
 
@@ -31,7 +34,7 @@ async function capped(codec: string, inflate: () => Promise<Buffer>): Promise<Bu
     return await inflate();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(codec, MAX_DECOMPRESSED_BATCH_BYTES + 1);
-    throw new BatchDecompressionError(`a record batch compressed with ${codec} could not be decompressed: ${(e as Error).message}`, { cause: e });
+    throw corrupt(codec, (e as Error).message, e);
   }
 }
 
@@ -44,7 +47,7 @@ function snappyLength(block: Buffer): number {
     length += (block[i] & 0x7f) * 2 ** shift;
     if (block[i] < 0x80) return length;
   }
-  throw new BatchDecompressionError('a record batch compressed with snappy could not be decompressed: its length is malformed');
+  throw corrupt('snappy', 'its length is malformed');
 }
 
 /** snappy-java's stream framing ("xerial"), which the Java client writes: an 8-byte magic, two versions, then length-prefixed blocks. */
@@ -55,10 +58,10 @@ function snappyDecompress(data: Buffer): Buffer {
   const blocks: Buffer[] = [];
   if (data.length >= XERIAL_HEADER_BYTES && data.subarray(0, 8).equals(XERIAL_MAGIC)) {
     for (let at = XERIAL_HEADER_BYTES; at < data.length; ) {
-      if (at + 4 > data.length) throw new BatchDecompressionError('a record batch compressed with snappy could not be decompressed: a block length is cut off');
+      if (at + 4 > data.length) throw corrupt('snappy', 'a block length is cut off');
       const size = data.readUInt32BE(at);
       at += 4;
-      if (at + size > data.length) throw new BatchDecompressionError('a record batch compressed with snappy could not be decompressed: a block is cut off');
+      if (at + size > data.length) throw corrupt('snappy', 'a block is cut off');
       blocks.push(data.subarray(at, at + size));
       at += size;
     }
@@ -71,11 +74,11 @@ function snappyDecompress(data: Buffer): Buffer {
   try {
     return blocks.length === 1 ? asBuffer(snappy.uncompress(blocks[0])) : Buffer.concat(blocks.map((b) => snappy.uncompress(b)), total);
   } catch (e) {
-    throw new BatchDecompressionError(`a record batch compressed with snappy could not be decompressed: ${(e as Error).message}`, { cause: e });
+    throw corrupt('snappy', (e as Error).message, e);
   }
 }
 
-const corruptLz4 = (why: string) => new BatchDecompressionError(`a record batch compressed with lz4 could not be decompressed: ${why}`);
+const corruptLz4 = (why: string) => corrupt('lz4', why);
 const LZ4_MAGIC = 0x184d2204;
 /** The frame descriptor's block maximum sizes (BD bits 4–6; values below 4 are reserved). */
 const LZ4_BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];

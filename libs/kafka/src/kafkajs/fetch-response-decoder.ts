@@ -16,6 +16,7 @@
  * under us; `installFastFetchDecoder` checks the shape it wraps and leaves kafkajs alone when it
  * differs.
  */
+import { setHeader } from '../headers';
 
 /** A record as kafkajs's record decoder returns it. */
 export interface FetchedRecord {
@@ -295,9 +296,8 @@ function decodeMessages(r: Reader): FetchedRecord[] {
         const headerValue = set.varIntBytes();
         const before = Object.hasOwn(headers, headerKey) ? headers[headerKey] : undefined;
         const merged = before === undefined ? headerValue : Array.isArray(before) ? [...before, headerValue] : [before, headerValue];
-        // An own property whatever the name (a producer may send `__proto__`), as kafkajs's object spread makes it.
-        if (headerKey === '__proto__') Object.defineProperty(headers, headerKey, { value: merged, enumerable: true, writable: true, configurable: true });
-        else headers[headerKey] = merged;
+        // An own property whatever the name, as kafkajs's object spread makes it.
+        setHeader(headers, headerKey, merged);
       }
       set.offset = recordEnd;
       records.push({

@@ -1,7 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { BatchProcessor, StopRequestedError } from '../batch-processor';
+import { bounded } from '../bounded';
 import { deadLetter } from '../dead-letter';
 import { errorCode } from '../errors';
+import { setHeader } from '../headers';
 import { describeError } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
@@ -22,14 +24,7 @@ const firstValue = (v: RawHeader | unknown[]): RawHeader => (Array.isArray(v) ? 
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
   const headers: Record<string, Buffer | undefined> = {};
   const raw = m.headers as Record<string, RawHeader | unknown[]> | undefined;
-  if (raw) {
-    for (const k of Object.keys(raw)) {
-      const value = headerBytes(firstValue(raw[k]));
-      // A header named `__proto__` stays a header (an assignment would set the object's prototype).
-      if (k === '__proto__') Object.defineProperty(headers, k, { value, enumerable: true, writable: true, configurable: true });
-      else headers[k] = value;
-    }
-  }
+  if (raw) for (const k of Object.keys(raw)) setHeader(headers, k, headerBytes(firstValue(raw[k])));
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }
 
@@ -52,13 +47,6 @@ async function subscribeWhenKnown(consumer: Consumer, topic: string, fromBeginni
 
 /** How often a consumer whose handler stores its offsets with its data commits them to Kafka. */
 const LAZY_COMMIT_MS = 5_000;
-
-/** Waits for `p`, at most `ms`. */
-async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
 
 /** Backoff between new consumers after crashes kafkajs does not restart from: 1 s doubling to 30 s. */
 const RELAUNCH_INITIAL_MS = 1_000;
