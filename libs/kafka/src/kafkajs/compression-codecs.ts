@@ -1,5 +1,7 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+// Before kafkajs loads: its producer binds the grouping function when its module loads.
+import './partition-grouping';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import * as lz4 from 'lz4js';
 import * as snappy from 'snappyjs';

@@ -1,3 +1,5 @@
+// Before kafkajs loads: its producer binds the grouping function when its module loads.
+import './partition-grouping';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type {
@@ -15,6 +17,7 @@ import { kafkajsLogCreator, STDERR_KAFKA_LOG, type KafkaLogSink } from './kafkaj
 import { installCompressionCodecs } from './compression-codecs';
 import { installFastFetchDecoder } from './fetch-response-decoder';
 import { installFastProduceEncoder } from './produce-request-encoder';
+import { installLinearPartitionGrouping } from './partition-grouping';
 import { installRequestQueueFix } from './request-queue-fix';
 
 export interface KafkajsClientOptions {
@@ -43,6 +46,7 @@ export class KafkajsClient implements KafkaClientPort {
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
     installCompressionCodecs();
     if (!installRequestQueueFix()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's request queue could not be patched: each connection keeps a 1 ms timer running");
+    if (!installLinearPartitionGrouping()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, 'kafkajs was loaded before its partition grouping could be replaced: its own (quadratic) grouping is used');
     if (!installFastFetchDecoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Fetch response could not be replaced: its own (slower) decoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,

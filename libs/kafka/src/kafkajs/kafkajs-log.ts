@@ -1,3 +1,5 @@
+// Before kafkajs loads: its producer binds the grouping function when its module loads.
+import './partition-grouping';
 import { logLevel, type LogEntry } from 'kafkajs';
 
 export interface KafkaLogSink {

@@ -1,3 +1,5 @@
+// Before kafkajs loads: its producer binds the grouping function when its module loads.
+import './partition-grouping';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { TransientError } from '../errors';
 import { Murmur2Partitioner } from './murmur2-partitioner';
