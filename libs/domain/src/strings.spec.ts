@@ -48,6 +48,13 @@ describe(requiredText.name, () => {
   it('should reject control characters such as NUL with INVALID_FORMAT', () => {
     expect(requiredText('Anna\u0000', 'firstName', 50)).toMatchObject({ ok: false, code: 'INVALID_FORMAT' });
   });
+
+  it('should reject half of a surrogate pair (which JSON can carry) with INVALID_FORMAT, and take whole pairs', () => {
+    for (const text of ['Anna\ud800', '\udc00Anna', 'An\ud83dna', 'Anna\ude00\ud83d']) {
+      expect(requiredText(text, 'firstName', 50)).toMatchObject({ ok: false, code: 'INVALID_FORMAT', message: expect.stringContaining('surrogate') });
+    }
+    expect(requiredText('Anna \ud83c\udfc3', 'firstName', 50)).toEqual({ ok: true, value: 'Anna \ud83c\udfc3' });
+  });
 });
 
 describe(optionalText.name, () => {

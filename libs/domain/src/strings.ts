@@ -12,7 +12,7 @@ export function normalizeText(input: string): string {
 /**
  * A required free-text field (names, titles): normalized by {@link normalizeText}; REQUIRED when
  * nothing is left, TOO_LONG over `maxLength` characters (Unicode code points), INVALID_FORMAT when
- * it holds control characters (Postgres text cannot store NUL).
+ * it holds control characters (Postgres text cannot store NUL) or half of a surrogate pair.
  */
 export function requiredText(input: string | null | undefined, field: string, maxLength: number): Validated<string> {
   const text = normalizeText(input ?? '');
@@ -50,10 +50,17 @@ export function requiredEnum<const T extends string>(
   return invalid(ReasonCode.INVALID_ENUM, `${field} must be one of ${allowed.join(', ')}.`);
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function checkText(text: string, field: string, maxLength: number): Validated<string> {
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) {
     return invalid(ReasonCode.INVALID_FORMAT, `${field} must not contain control characters.`);
+  }
+  // A JSON body can carry half of a surrogate pair (`"\ud800"`): it is no character, Postgres
+  // refuses it in JSON, and written as UTF-8 it would silently become U+FFFD.
+  if (LONE_SURROGATE.test(text)) {
+    return invalid(ReasonCode.INVALID_FORMAT, `${field} must be valid Unicode text: it holds half of a surrogate pair.`);
   }
   // UTF-16 length is an upper bound of the code point count: count only when it could matter.
   const length = text.length <= maxLength ? text.length : [...text].length;

@@ -224,6 +224,19 @@ describe(PersonsController.name, () => {
         .expect(422);
       expect(res.body.errors).toEqual([{ field: 'lastName', code: 'INVALID_FORMAT', message: expect.stringContaining('NUL') }]);
     });
+
+    it('should answer 422 naming the field that holds half of a surrogate pair, and keep a whole pair as sent', async () => {
+      const res = await admin()
+        .post('/v1/persons')
+        .send(newPerson(64, { firstName: 'Anna\ud800', address: { street: '\udc00Storgatan 1', city: 'Umeå', postalCode: '90325', countryCode: 'SE' } }))
+        .expect(422);
+      expect(res.body.errors).toEqual([
+        { field: 'firstName', code: 'INVALID_FORMAT', message: expect.stringContaining('surrogate') },
+        { field: 'address.street', code: 'INVALID_FORMAT', message: expect.stringContaining('surrogate') },
+      ]);
+      const { id } = await create(newPerson(65, { firstName: 'Anna \ud83c\udfc3' }));
+      expect((await admin().get(`/v1/persons/${id}`).expect(200)).body.firstName).toBe('Anna \ud83c\udfc3');
+    });
   });
 
   describe('protectedIdentity on REST', () => {
