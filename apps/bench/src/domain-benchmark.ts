@@ -6,7 +6,7 @@ import { luhnCheckDigit } from '@stafett/domain';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchPerson } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
-import { spawnPlatform } from './platform-process';
+import { platformEnded, spawnPlatform } from './platform-process';
 
 export interface DomainRun {
   readonly entity: EntityName;
@@ -38,6 +38,7 @@ const link = (externalId: string) => ({ id: null, system: 'bench', externalId, p
  */
 export class DomainBenchmark {
   private service: ChildProcess | undefined;
+  private ended: Promise<never> = new Promise<never>(() => undefined);
   private readonly names: TopicNames;
   private readonly adminKey = `stf_bench_${randomUUID().replace(/-/g, '')}`;
   private readonly serde: AvroSerde;
@@ -60,6 +61,7 @@ export class DomainBenchmark {
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
     this.service = spawnPlatform(this.repo, { ...this.env, adminKey: this.adminKey }, profile);
+    this.ended = platformEnded(this.service, 'B5');
     for (let i = 0; i < 240; i++) {
       const ok = await fetch(`http://127.0.0.1:${this.env.port}/health/ready`).then(
         (r) => r.ok,
@@ -220,7 +222,7 @@ export class DomainBenchmark {
       (_, reject) => (timer = setTimeout(() => reject(new Error(`${entity}: ${this.waiter?.count} of ${ids.size} events still missing after 10 minutes`)), 600_000)),
     );
     try {
-      await Promise.race([done, timeout]);
+      await Promise.race([done, timeout, this.ended]);
     } finally {
       clearTimeout(timer);
     }

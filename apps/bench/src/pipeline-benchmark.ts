@@ -5,7 +5,7 @@ import { contractType, entityContracts, TopicNames, topicDefinitions, type Perso
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchRecord } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
-import { spawnPlatform } from './platform-process';
+import { platformEnded, spawnPlatform } from './platform-process';
 
 export interface PipelineRun {
   readonly records: number;
@@ -36,6 +36,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  */
 export class PipelineBenchmark {
   private service: ChildProcess | undefined;
+  private ended: Promise<never> = new Promise<never>(() => undefined);
   private readonly names: TopicNames;
   private readonly db: Pool;
   private readonly adminKey = `stf_bench_${randomUUID().replace(/-/g, '')}`;
@@ -66,6 +67,7 @@ export class PipelineBenchmark {
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
     this.service = spawnPlatform(this.repo, { ...this.env, adminKey: this.adminKey }, profile);
+    this.ended = platformEnded(this.service, 'B4');
     for (let i = 0; i < 240; i++) {
       const ok = await fetch(`${this.baseUrl}/health/ready`).then(
         (r) => r.ok,
@@ -195,7 +197,7 @@ export class PipelineBenchmark {
     let count = 0;
     for (const id of ids) if (!this.seen.has(id)) count++;
     if (count === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.waiter = { ids, count, resolve }));
+    return Promise.race([new Promise<void>((resolve) => (this.waiter = { ids, count, resolve })), this.ended]);
   }
 
   private async metrics(): Promise<{ backlog: number; lag: number }> {

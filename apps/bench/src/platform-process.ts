@@ -29,7 +29,9 @@ export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly
       SCHEMA_REGISTRY_URL: '',
       STAFETT_ADMIN_API_KEY: env.adminKey,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its log (warnings and errors: LOG_LEVEL=warn) goes to the driver's stderr, beside the progress
+    // lines and away from the table on stdout: a platform that fails says why.
+    stdio: ['ignore', 2, 'inherit'],
   });
   const reap = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -48,4 +50,20 @@ export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly
     process.off('SIGTERM', onSignal);
   });
   return child;
+}
+
+/**
+ * Rejects once the platform process has ended, with how it ended. A benchmark waits for the
+ * platform's events in a race with it, so a platform that dies fails the run with a clear error
+ * instead of leaving the driver waiting for good (a killed platform did). The rejection is
+ * handled here too: after a benchmark stops the platform, nobody waits on it any more.
+ */
+export function platformEnded(child: ChildProcess, benchmark: string): Promise<never> {
+  const ended = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${benchmark}: the platform process ended (${signal ? `signal ${signal}` : `exit code ${code}`}) while the benchmark waited for its events; its log is above`)),
+    ),
+  );
+  ended.catch(() => undefined);
+  return ended;
 }
