@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B5,B6,B7,B8 --profile]`
- * Prints B0–B8 side by side with the ratios that show the bottleneck, and writes the figures as
+ * `npm run bench [-- --size 100000 --runs 3 --only B0,B1,B2,B3,B4,B5,B6,B7,B8,B9 --profile]`
+ * Prints B0–B9 side by side with the ratios that show the bottleneck, and writes the figures as
  * JSON to bench-results/. Each figure is the median of `--runs` runs after one warm-up run.
  */
 import 'reflect-metadata';
@@ -45,7 +45,7 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 async function main(): Promise<void> {
   const size = Number(flag('size', '100000'));
   const runs = Number(flag('runs', '3'));
-  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B6,B7,B8').split(','));
+  const only = new Set(flag('only', 'B0,B1,B2,B3,B4,B5,B6,B7,B8,B9').split(','));
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const baseUrl = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/stafett');
   const stamp = Date.now().toString(36);
@@ -109,30 +109,45 @@ async function main(): Promise<void> {
         insert: await medianOf(runs, () => b3Postgres(databaseUrl, rows, 'insert', 'bench_b3_insert')),
       };
     }
-    if (only.has('B4')) {
-      log('B4 pipeline: platform process, import records in, PersonChanged out');
+    for (const [id, deployment] of [
+      ['B4', 'all-in-one'],
+      ['B9', 'person-service'],
+    ] as const) {
+      if (!only.has(id)) continue;
+      log(
+        id === 'B4'
+          ? 'B4 pipeline: platform process, import records in, PersonChanged out'
+          : 'B9 pipeline, the person service alone (apps/person-service, as a split deployment runs it): import records in, PersonChanged out',
+      );
       // --profile: a V8 CPU profile of the platform process, for Chrome DevTools or speedscope.
       const profileDir = process.argv.includes('--profile') ? path.join(repo, 'bench-results', 'profiles') : undefined;
-      const pipeline = new PipelineBenchmark(repo, client, { databaseUrl, brokers, port: await freePort(), prefix: `bench${stamp}.`, profileDir });
-      await pipeline.start();
+      // B9 in a database of its own: the person service alone, on an empty register like B4's first run.
+      const db = new URL(databaseUrl);
+      if (id === 'B9') {
+        db.pathname = `${db.pathname}_b9`;
+        await ensureDatabase(db.toString());
+      }
+      const pipeline = new PipelineBenchmark(repo, client, { databaseUrl: db.toString(), brokers, port: await freePort(), prefix: `bench${stamp}${id}.`, profileDir, deployment });
       try {
+        await pipeline.start();
         await pipeline.throughput(100, Math.min(size, 5_000)); // warm-up
         const tp = [];
         for (let r = 1; r <= runs; r++) {
           tp.push(await pipeline.throughput(r, size));
-          log(`B4 run ${r}: ${fmt(tp[tp.length - 1].recordsPerSecond)} records/s`);
+          log(`${id} run ${r}: ${fmt(tp[tp.length - 1].recordsPerSecond)} records/s`);
         }
         const mid = [...tp].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(tp.length / 2)];
         const outbox = await pipeline.outboxSize();
         // The issue's target rate (1,000/s), then half the measured throughput.
         const latency = [];
         for (const [i, rate] of [1_000, Math.round(mid.recordsPerSecond / 2)].entries()) {
-          log(`B4 latency at a steady ${fmt(rate)} records/s`);
+          log(`${id} latency at a steady ${fmt(rate)} records/s`);
           latency.push(await pipeline.latency(50 + i, rate, 15));
         }
-        results['B4'] = { median: mid.recordsPerSecond, all: tp.map((t) => t.recordsPerSecond), runs: tp, run: mid, latency, outbox };
+        results[id] = { median: mid.recordsPerSecond, all: tp.map((t) => t.recordsPerSecond), runs: tp, run: mid, latency, outbox };
       } finally {
         await pipeline.stop();
+        if (id === 'B9' && !process.argv.includes('--keep-db')) await dropDatabase(db.toString()).catch(() => undefined);
       }
     }
     if (only.has('B5')) {
@@ -211,19 +226,21 @@ async function main(): Promise<void> {
   log(`figures written to ${path.relative(repo, file)}`);
 }
 
+/** What B4 and B9 record. */
+interface PipelineResult {
+  median: number;
+  runs: { registerBefore: number; recordsPerSecond: number }[];
+  run: { records: number; maxOutboxBacklog: number; maxConsumerLag: number; settleMs: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> };
+  latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number; stagesP50Ms: { sentToApplied: number; appliedToRelayed: number } }[];
+  outbox: { bytes: number; rows: number };
+}
+
 function report(r: Record<string, unknown>): void {
   const m = (k: string) => (r[k] as { median: number } | undefined)?.median;
   const b2 = r['B2'] as Record<string, number> | undefined;
   const b3 = r['B3'] as { copy: { median: number }; insert: { median: number } } | undefined;
-  const b4 = r['B4'] as
-    | {
-        median: number;
-        runs: { registerBefore: number; recordsPerSecond: number }[];
-        run: { records: number; maxOutboxBacklog: number; maxConsumerLag: number; settleMs: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> };
-        latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number; stagesP50Ms: { sentToApplied: number; appliedToRelayed: number } }[];
-        outbox: { bytes: number; rows: number };
-      }
-    | undefined;
+  const b4 = r['B4'] as PipelineResult | undefined;
+  const b9 = r['B9'] as PipelineResult | undefined;
   const lines: string[] = [];
   lines.push(`Stafett benchmarks: ${fmt(r['size'] as number)} persons, median of ${r['runs'] as number} runs after a warm-up; Avro record ${r['recordBytes'] as number} bytes`);
   lines.push('');
@@ -236,32 +253,36 @@ function report(r: Record<string, unknown>): void {
     lines.push(`| B2 | avsc decode / JSON.parse | ${fmt(b2['avroDecode'])} / ${fmt(b2['jsonDecode'])} | |`);
   }
   if (b3) lines.push(`| B3 | Postgres COPY / chunked INSERT (unnest, 1,000 rows) | ${fmt(b3.copy.median)} / ${fmt(b3.insert.median)} | person rows only |`);
-  if (b4) {
+  for (const [id, p] of [
+    ['B4', b4],
+    ['B9', b9],
+  ] as const) {
+    if (!p) continue;
+    const what = id === 'B4' ? 'pipeline: import record → PersonChanged read back' : 'the same, the person service alone (apps/person-service; registry in the driver)';
     lines.push(
-      `| B4 | pipeline: import record → PersonChanged read back | ${fmt(b4.median)} | backlog max ${fmt(b4.run.maxOutboxBacklog)} rows, lag max ${fmt(b4.run.maxConsumerLag)} records; quiet ${fmt(b4.run.settleMs)} ms after the last event (CPU counted to then) |`,
+      `| ${id} | ${what} | ${fmt(p.median)} | backlog max ${fmt(p.run.maxOutboxBacklog)} rows, lag max ${fmt(p.run.maxConsumerLag)} records; quiet ${fmt(p.run.settleMs)} ms after the last event (CPU counted to then) |`,
     );
-    for (const l of b4.latency)
+    for (const l of p.latency)
       lines.push(
-        `| B4 | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms |`,
+        `| ${id} | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms |`,
       );
     lines.push('');
-    lines.push('| B4 run | persons in the register before | records/s | vs run 1 |');
+    lines.push(`| ${id} run | persons in the register before | records/s | vs run 1 |`);
     lines.push('|---|---:|---:|---:|');
-    b4.runs.forEach((run, i) =>
-      lines.push(`| ${i + 1} | ${fmt(run.registerBefore)} | ${fmt(run.recordsPerSecond)} | ${(run.recordsPerSecond / b4.runs[0].recordsPerSecond).toFixed(2)} |`),
-    );
+    p.runs.forEach((run, i) => lines.push(`| ${i + 1} | ${fmt(run.registerBefore)} | ${fmt(run.recordsPerSecond)} | ${(run.recordsPerSecond / p.runs[0].recordsPerSecond).toFixed(2)} |`));
     lines.push('');
-    lines.push('| process (B4 median run) | CPU seconds | CPU µs per record | peak RSS MiB |');
+    lines.push(`| process (${id} median run) | CPU seconds | CPU µs per record | peak RSS MiB |`);
     lines.push('|---|---:|---:|---:|');
     let platform = 0;
-    for (const [name, p] of Object.entries(b4.run.processes)) {
-      const perRecord = (p.cpuSeconds * 1e6) / b4.run.records;
+    for (const [name, proc] of Object.entries(p.run.processes)) {
+      const perRecord = (proc.cpuSeconds * 1e6) / p.run.records;
       if (name === 'node (platform)' || name === 'postgres') platform += perRecord;
-      lines.push(`| ${name} | ${p.cpuSeconds} | ${Math.round(perRecord)} | ${p.peakRssMiB} |`);
+      lines.push(`| ${id === 'B9' && name === 'node (platform)' ? 'node (platform: person-service)' : name} | ${proc.cpuSeconds} | ${Math.round(perRecord)} | ${proc.peakRssMiB} |`);
     }
     lines.push('');
-    lines.push(`Platform CPU (node + postgres): ${Math.round(platform)} µs per record (target <= 100)`);
-    lines.push(`Person outbox after the runs: ${fmt(b4.outbox.rows)} live rows, ${fmt(b4.outbox.bytes / 1024)} KiB on disk (heap, indexes, TOAST)`);
+    lines.push(`${id} platform CPU (node + postgres): ${Math.round(platform)} µs per record (target <= 100)`);
+    lines.push(`${id} person outbox after the runs: ${fmt(p.outbox.rows)} live rows, ${fmt(p.outbox.bytes / 1024)} KiB on disk (heap, indexes, TOAST)`);
+    lines.push('');
   }
   const b7 = r['B7'] as LokRun | undefined;
   if (b7) {
@@ -322,6 +343,7 @@ function report(r: Record<string, unknown>): void {
   if (b4 && m('B1')) lines.push(`B4/B1 = ${(b4.median / m('B1')!).toFixed(2)} (target >= 0.25)`);
   if (b4 && b3) lines.push(`B4/B3 = ${(b4.median / b3.copy.median).toFixed(2)} against COPY, ${(b4.median / b3.insert.median).toFixed(2)} against chunked INSERT`);
   if (b4) lines.push(`3,000,000 persons at the B4 rate: ${(3_000_000 / b4.median / 60).toFixed(1)} min (target < 5 min)`);
+  if (b4 && b9) lines.push(`B9/B4 = ${(b9.median / b4.median).toFixed(2)}: the person service alone against the all-in-one, where every person change is also followed by the other services`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

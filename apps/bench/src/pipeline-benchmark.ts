@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Pool } from 'pg';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type PersonChanged, type PersonImportRecord } from '@stafett/contracts';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
+import { startSchemaRegistry, type RunningSchemaRegistry } from '@stafett/schema-registry';
 import { benchRecord } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
 import { platformEnded, spawnPlatform } from './platform-process';
@@ -30,9 +31,17 @@ export interface LatencyRun {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**
- * B4: the all-in-one platform as a separate process (the built-in registry inside it); this
- * process produces person import records and reads the `PersonChanged` events with an
- * independent consumer.
+ * What B4 runs as the platform: the all-in-one (every service and the built-in registry in one
+ * process, as `npm start` and small installations run it), or the person service alone (B9: its
+ * deployable `apps/person-service`, as a split deployment runs it, with a registry of its own in
+ * the driver's process): the pipeline's own cost, without the services that follow every person
+ * change in the all-in-one (reference projections, sinks, the change log).
+ */
+export type PipelineDeployment = 'all-in-one' | 'person-service';
+
+/**
+ * B4 and B9: the platform as a separate process; this process produces person import records and
+ * reads the `PersonChanged` events with an independent consumer.
  */
 export class PipelineBenchmark {
   private service: ChildProcess | undefined;
@@ -40,7 +49,8 @@ export class PipelineBenchmark {
   private readonly names: TopicNames;
   private readonly db: Pool;
   private readonly adminKey = `stf_bench_${randomUUID().replace(/-/g, '')}`;
-  private readonly serde: AvroSerde;
+  private serde: AvroSerde;
+  private registry: RunningSchemaRegistry | undefined;
   private producer: KafkaProducerPort | undefined;
   private reader: KafkaConsumerPort | undefined;
   /** recordId -> time its event was read */
@@ -52,7 +62,7 @@ export class PipelineBenchmark {
   constructor(
     private readonly repo: string,
     private readonly client: KafkaClientPort,
-    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string; profileDir?: string },
+    private readonly env: { databaseUrl: string; brokers: string; port: number; prefix: string; profileDir?: string; deployment?: PipelineDeployment },
   ) {
     this.names = new TopicNames(env.prefix);
     this.db = new Pool({ connectionString: env.databaseUrl, max: 1 });
@@ -66,15 +76,26 @@ export class PipelineBenchmark {
 
   async start(): Promise<void> {
     const profile = this.env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.env.profileDir}`] : [];
-    this.service = spawnPlatform(this.repo, { ...this.env, adminKey: this.adminKey }, profile);
-    this.ended = platformEnded(this.service, 'B4');
+    const platform = { ...this.env, adminKey: this.adminKey };
+    if (this.env.deployment === 'person-service') {
+      this.registry = await startSchemaRegistry({ databaseUrl: this.env.databaseUrl, adminKeys: [this.adminKey] });
+      const registryUrl = new URL(this.registry.url);
+      registryUrl.username = 'bench';
+      registryUrl.password = this.adminKey;
+      this.serde = new AvroSerde(new HttpSchemaRegistryClient(registryUrl.toString().replace(/\/+$/, '')));
+      this.service = spawnPlatform(this.repo, platform, profile, { app: 'person-service', env: { SCHEMA_REGISTRY_URL: registryUrl.toString().replace(/\/+$/, '') } });
+    } else {
+      this.service = spawnPlatform(this.repo, platform, profile);
+    }
+    const name = this.env.deployment === 'person-service' ? 'B9' : 'B4';
+    this.ended = platformEnded(this.service, name);
     for (let i = 0; i < 240; i++) {
       const ok = await fetch(`${this.baseUrl}/health/ready`).then(
         (r) => r.ok,
         () => false,
       );
       if (ok) break;
-      if (this.service.exitCode !== null) throw new Error('the platform exited during start');
+      if (this.service.exitCode !== null) throw new Error(`${name}: the platform exited during start`);
       await new Promise((r) => setTimeout(r, 500));
     }
     await provisionTopics(this.client, topicDefinitions({ prefix: this.env.prefix }));
@@ -186,6 +207,7 @@ export class PipelineBenchmark {
       this.service.kill('SIGTERM');
       await exited;
     }
+    await this.registry?.close();
   }
 
   private encoder() {
@@ -205,7 +227,8 @@ export class PipelineBenchmark {
       (r) => r.text(),
       () => '',
     );
+    // The person import consumer's lag (the all-in-one reports every entity's; B4 read another's, 0).
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
-    return { backlog: value(/^stafett_outbox_backlog\{entity="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*\} (\d+)/m) };
+    return { backlog: value(/^stafett_outbox_backlog\{entity="person"\} (\d+)/m), lag: value(/^stafett_consumer_lag\{[^}]*entity="person"[^}]*\} (\d+)/m) };
   }
 }

@@ -13,12 +13,17 @@ export interface PlatformEnv {
 
 /**
  * Starts the all-in-one (`dist/apps/stafett/src/main.js` with the flags `npm start` and the image
- * give it) for a benchmark.
+ * give it), or another deployable of the platform (`app`, with `env` besides), for a benchmark.
  * The child is killed when the driver exits however it exits (an unhandled error, Ctrl-C, a kill): an
  * orphaned platform would keep consuming CPU and skew every later measurement on the machine.
  */
-export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...NODE_FLAGS, ...nodeArgs, path.join(repo, 'dist/apps/stafett/src/main.js')], {
+export function spawnPlatform(
+  repo: string,
+  env: PlatformEnv,
+  nodeArgs: readonly string[] = [],
+  { app = 'stafett', env: extra = {} }: { readonly app?: 'stafett' | 'person-service'; readonly env?: Record<string, string> } = {},
+): ChildProcess {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...NODE_FLAGS, ...nodeArgs, path.join(repo, `dist/apps/${app}/src/main.js`)], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,
@@ -28,6 +33,7 @@ export function spawnPlatform(repo: string, env: PlatformEnv, nodeArgs: readonly
       LOG_LEVEL: 'warn',
       SCHEMA_REGISTRY_URL: '',
       STAFETT_ADMIN_API_KEY: env.adminKey,
+      ...extra,
     },
     // Its log (warnings and errors: LOG_LEVEL=warn) goes to the driver's stderr, beside the progress
     // lines and away from the table on stdout: a platform that fails says why.
