@@ -175,7 +175,9 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     );
     const outbox = new OutboxBatch();
     const outcomes: EntityOutcome<S>[] = [];
-    const wakeKeys: string[] = [];
+    // The entities written, whose reference keys wake the records parked for them: the keys (a keyed
+    // hash of the natural key among them) are worked out only when a record is parked.
+    const written: S[] = [];
     for (const command of commands) {
       const link = command.externalId !== null ? linkKey(command.source.system, command.externalId) : undefined;
       const final = options.final?.has(command.recordId) === true;
@@ -193,7 +195,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
         outcomes.push(parkedOutcome(command));
         continue;
       }
-      if (applied.change?.after) wakeKeys.push(...this.keysOf(applied.change.after));
+      if (applied.change?.after) written.push(applied.change.after);
       outcomes.push(applied.outcome);
       // Import records get their ImportResult on the results topic; a REST write is answered directly.
       const result = command.externalId !== null;
@@ -221,7 +223,7 @@ export class ApplyEntityCommands<S extends EntityState, P, Patch, C> {
     await rules.finish?.(tx, context);
     await appendToOutbox(tx, rules.schema, outbox);
     await parking.park(tx, toPark, this.references.waitMs);
-    if ((anyParked || toPark.length > 0) && wakeKeys.length > 0 && (await parking.wake(tx, wakeKeys)) > 0) this.references.onWoken?.();
+    if ((anyParked || toPark.length > 0) && written.length > 0 && (await parking.wake(tx, written.flatMap((s) => this.keysOf(s)))) > 0) this.references.onWoken?.();
     return outcomes;
   }
 
