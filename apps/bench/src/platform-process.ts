@@ -33,6 +33,8 @@ export function spawnPlatform(
       LOG_LEVEL: 'warn',
       SCHEMA_REGISTRY_URL: '',
       STAFETT_ADMIN_API_KEY: env.adminKey,
+      // A secret of its own, as in production (unset, the platform warns and derives a development key).
+      STAFETT_PROTECTED_IDENTITY_KEY: `bench-protected-identities-${env.adminKey}`,
       ...extra,
     },
     // Its log (warnings and errors: LOG_LEVEL=warn) goes to the driver's stderr, beside the progress
