@@ -6,7 +6,7 @@ import { luhnCheckDigit } from '@stafett/domain';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchPerson } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
-import { platformEnded, spawnPlatform } from './platform-process';
+import { platformEnded, running, spawnPlatform } from './platform-process';
 
 export interface DomainRun {
   readonly entity: EntityName;
@@ -68,7 +68,7 @@ export class DomainBenchmark {
         () => false,
       );
       if (ok) break;
-      if (this.service.exitCode !== null) throw new Error('the platform exited during start');
+      if (!running(this.service)) throw new Error('the platform exited during start');
       await new Promise((r) => setTimeout(r, 500));
     }
     await provisionTopics(this.client, topicDefinitions({ prefix: this.env.prefix }));
@@ -185,7 +185,7 @@ export class DomainBenchmark {
     await this.db.end();
     await this.reader?.stop();
     await this.producer?.disconnect();
-    if (this.service && this.service.exitCode === null) {
+    if (this.service && running(this.service)) {
       const exited = new Promise((r) => this.service!.once('exit', r));
       this.service.kill('SIGTERM');
       await exited;

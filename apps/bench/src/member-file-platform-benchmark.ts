@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { luhnCheckDigit } from '@stafett/domain';
 import { writeGeneratedRegister } from '@stafett/member-file';
 import { ProcessSampler } from './proc-stats';
-import { spawnPlatform } from './platform-process';
+import { running, spawnPlatform } from './platform-process';
 
 export interface MemberFilePlatformRun {
   readonly run: number;
@@ -73,7 +73,7 @@ export class MemberFilePlatformBenchmark {
         () => false,
       );
       if (ok) return;
-      if (this.service.exitCode !== null) throw new Error('B6: the platform exited during start');
+      if (!running(this.service)) throw new Error('B6: the platform exited during start');
       if (i >= 240) throw new Error('B6: the platform did not become ready in 2 minutes');
       await sleep(500);
     }
@@ -138,7 +138,7 @@ export class MemberFilePlatformBenchmark {
   }
 
   async stop(): Promise<void> {
-    if (this.service && this.service.exitCode === null) {
+    if (this.service && running(this.service)) {
       const exited = new Promise((r) => this.service!.once('exit', r));
       this.service.kill('SIGTERM');
       await exited;

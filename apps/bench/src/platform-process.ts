@@ -42,7 +42,7 @@ export function spawnPlatform(
     stdio: ['ignore', 2, 'inherit'],
   });
   const reap = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (running(child)) child.kill('SIGKILL');
   };
   // A signal ends the driver without an 'exit' event: reap, then end as the signal would have.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -58,6 +58,11 @@ export function spawnPlatform(
     process.off('SIGTERM', onSignal);
   });
   return child;
+}
+
+/** Whether a child process has not ended yet: by an exit code or by a signal (its exit code stays null then). */
+export function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
 /**
