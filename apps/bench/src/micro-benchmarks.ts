@@ -99,8 +99,14 @@ const PERSON_COLUMNS =
 
 type Row = [string, string, string, string, string, string, string, string, string, string, boolean, number];
 
-/** B3: Postgres ingest of the same persons, COPY versus chunked INSERT … SELECT unnest (what the service does). */
-export async function b3Postgres(databaseUrl: string, rows: readonly Row[], mode: 'copy' | 'insert', table: string): Promise<number> {
+const COLUMN_NAMES = PERSON_COLUMNS.split(', ').map((c) => c.split(' ')[0]);
+
+/**
+ * B3: Postgres ingest of the same persons: COPY, chunked INSERT … SELECT unnest of twelve arrays
+ * (what the projections and links do), or chunked INSERT … SELECT from one JSON parameter (what the
+ * person insert does since issue 8's fifth round).
+ */
+export async function b3Postgres(databaseUrl: string, rows: readonly Row[], mode: 'copy' | 'insert' | 'json', table: string): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -120,6 +126,11 @@ export async function b3Postgres(databaseUrl: string, rows: readonly Row[], mode
         }
       };
       await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${table} FROM STDIN`)));
+    } else if (mode === 'json') {
+      for (let i = 0; i < rows.length; i += 1_000) {
+        const chunk = rows.slice(i, i + 1_000).map((r) => Object.fromEntries(r.map((v, c) => [COLUMN_NAMES[c], c === 6 ? JSON.parse(String(v)) : v])));
+        await client.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(chunk)]);
+      }
     } else {
       for (let i = 0; i < rows.length; i += 1_000) {
         const chunk = rows.slice(i, i + 1_000);
