@@ -46,7 +46,7 @@ export class KafkajsClient implements KafkaClientPort {
     if (!installFastProduceEncoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Produce request could not be replaced: its own (slower) encoder is used");
     installCompressionCodecs();
     if (!installRequestQueueFix()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's request queue could not be patched: each connection keeps a 1 ms timer running");
-    if (!installLinearPartitionGrouping()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, 'kafkajs was loaded before its partition grouping could be replaced: its own (quadratic) grouping is used');
+    if (!installLinearPartitionGrouping()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's partition grouping could not be replaced (kafkajs was loaded first, or its internals changed): its own (quadratic) grouping is used");
     if (!installFastFetchDecoder()) (options.logger ?? STDERR_KAFKA_LOG).warn({}, "kafkajs's Fetch response could not be replaced: its own (slower) decoder is used");
     const config: KafkaConfig = {
       clientId: options.clientId,
