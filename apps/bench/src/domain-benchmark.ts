@@ -6,7 +6,7 @@ import { luhnCheckDigit } from '@stafett/domain';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchPerson } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
-import { platformEnded, running, spawnPlatform } from './platform-process';
+import { platformEnded, running, spawnPlatform, stopPlatform } from './platform-process';
 
 export interface DomainRun {
   readonly entity: EntityName;
@@ -185,11 +185,7 @@ export class DomainBenchmark {
     await this.db.end();
     await this.reader?.stop();
     await this.producer?.disconnect();
-    if (this.service && running(this.service)) {
-      const exited = new Promise((r) => this.service!.once('exit', r));
-      this.service.kill('SIGTERM');
-      await exited;
-    }
+    await stopPlatform(this.service);
   }
 
   private record(externalId: string, payload: Record<string, unknown>): ImportRecord {

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { luhnCheckDigit } from '@stafett/domain';
 import { writeGeneratedRegister } from '@stafett/member-file';
 import { ProcessSampler } from './proc-stats';
-import { running, spawnPlatform } from './platform-process';
+import { running, spawnPlatform, stopPlatform } from './platform-process';
 
 export interface MemberFilePlatformRun {
   readonly run: number;
@@ -138,11 +138,7 @@ export class MemberFilePlatformBenchmark {
   }
 
   async stop(): Promise<void> {
-    if (this.service && running(this.service)) {
-      const exited = new Promise((r) => this.service!.once('exit', r));
-      this.service.kill('SIGTERM');
-      await exited;
-    }
+    await stopPlatform(this.service);
   }
 }
 

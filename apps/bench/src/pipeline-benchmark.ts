@@ -6,7 +6,7 @@ import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientP
 import { startSchemaRegistry, type RunningSchemaRegistry } from '@stafett/schema-registry';
 import { benchRecord } from './bench-data';
 import { pidsMatching, ProcessSampler } from './proc-stats';
-import { platformEnded, running, spawnPlatform } from './platform-process';
+import { platformEnded, running, spawnPlatform, stopPlatform } from './platform-process';
 
 export interface PipelineRun {
   readonly records: number;
@@ -212,11 +212,7 @@ export class PipelineBenchmark {
       await this.db.end();
       await this.reader?.stop();
       await this.producer?.disconnect();
-      if (this.service && running(this.service)) {
-        const exited = new Promise((r) => this.service!.once('exit', r));
-        this.service.kill('SIGTERM');
-        await exited;
-      }
+      await stopPlatform(this.service);
     } finally {
       await this.registry?.close();
     }

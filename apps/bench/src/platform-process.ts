@@ -65,6 +65,14 @@ export function running(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
+/** Stops a platform with SIGTERM (a graceful shutdown) and waits until it has ended; nothing when it already has. */
+export async function stopPlatform(child: ChildProcess | undefined): Promise<void> {
+  if (!child || !running(child)) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 /**
  * Rejects once the platform process has ended, with how it ended. A benchmark waits for the
  * platform's events in a race with it, so a platform that dies fails the run with a clear error
