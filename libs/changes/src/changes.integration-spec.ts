@@ -153,7 +153,8 @@ describe(ChangesController.name, () => {
     expect(await count()).toBe(rows + 1);
     const after = await pageAll({ since: before.cursor });
     expect(after.changes.map((c) => c.entityId)).toEqual([marker]);
-    expect(await count('SELECT count(*) AS n FROM (SELECT DISTINCT event->>$1 FROM changes.change) e', ['eventId'])).toBe(rows + 1);
+    // Each row is an event as the topic carried it: a redelivered one would be the same bytes again.
+    expect(await count('SELECT count(DISTINCT avro) AS n FROM changes.change')).toBe(rows + 1);
   });
 
   it("should delete an erased person's earlier changes, keeping only the erasure", async () => {
@@ -174,7 +175,9 @@ describe(ChangesController.name, () => {
     expect(changes.filter((c) => c.entityId === erased)).toEqual([expect.objectContaining({ entityId: erased, version: 3, op: 'DELETE', before: null, after: null })]);
     expect(changes.filter((c) => c.entityId === kept)).toHaveLength(1);
     // Nothing of the erased person is left anywhere in the log.
-    expect(await count(`SELECT count(*) AS n FROM changes.change WHERE event::text LIKE '%Raderas%' OR event::text LIKE '%raderas@%'`)).toBe(0);
+    // (Avro writes strings as their UTF-8 bytes: a search of the stored bytes finds them.)
+    expect(await count(`SELECT count(*) AS n FROM changes.change WHERE position(convert_to('Raderas', 'UTF8') IN avro) > 0 OR position(convert_to('raderas@', 'UTF8') IN avro) > 0`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM changes.change WHERE position(convert_to('Finns', 'UTF8') IN avro) > 0`)).toBe(1);
     // The erasure keeps the organisations of what it removed, so a key scoped to the club learns of it.
     expect(await count(`SELECT count(*) AS n FROM changes.change WHERE entity_id = $1 AND organisation_ids = ARRAY[$2::uuid]`, [erased, club])).toBe(1);
   });

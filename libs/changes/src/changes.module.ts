@@ -6,6 +6,7 @@ import { ChangeLogStore } from './database/change-log.store';
 import { changeLogStoreProvider, changesPoolProvider } from './database/changes-pool';
 import { ChangesController } from './http/changes.controller';
 import { ChangeQueryService } from './http/queries/change-query.service';
+import { ChangeRenderer } from './http/queries/change-renderer';
 import { ChangesMetrics } from './metrics/changes-metrics';
 import { ChangeRetention } from './retention/change-retention';
 
@@ -47,6 +48,7 @@ export class ChangesModule {
         ChangesMetrics,
         ChangeLogConsumer,
         ChangeRetention,
+        ChangeRenderer,
         ChangeQueryService,
         { provide: ChangesLifecycle, inject: [ChangeLogConsumer, ChangeRetention], useFactory: (c: ChangeLogConsumer, r: ChangeRetention) => new ChangesLifecycle(c, r) },
       ],

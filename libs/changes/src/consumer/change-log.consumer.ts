@@ -19,7 +19,7 @@ import { inTransaction } from '@stafett/persistence';
 import { CHANGES_SETTINGS, type ChangesSettings } from '../changes-options';
 import { ChangeLogStore } from '../database/change-log.store';
 import { CHANGES_POOL } from '../database/changes-pool';
-import type { AnyChanged } from '../domain/change-row';
+import type { AnyChanged, ConsumedChange } from '../domain/change-row';
 import { ChangesMetrics } from '../metrics/changes-metrics';
 
 /** One partition's decoded events on their way into a shared transaction. */
@@ -34,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Consumes `stafett.<entity>.events.v1` of the configured entities and appends each event to
- * `changes.change`, the batches of the partitions that wait together in one transaction that also moves their offsets
+ * `changes.change` (as the bytes the topic carried; decoded for its columns and checks), the batches of the partitions that wait together in one transaction that also moves their offsets
  * in `changes.consumer_offset`: a redelivered event (a crash before the Kafka commit, a group reset)
  * is recognised by its offset and never appended twice. Undecodable events go to the DLQ first.
  * Also projects `stafett.organisation.state.v1` into `changes.organisation_edge` (the subtrees of
@@ -209,14 +209,15 @@ export class ChangeLogConsumer {
       const next = await this.offsets.lock(tx, batches);
       // One append per entity for all the batches (in the order they came): a statement per
       // transaction, not per partition batch.
-      const byEntity = new Map<EntityName, { first: number; events: AnyChanged[] }>();
+      const byEntity = new Map<EntityName, { first: number; events: ConsumedChange[] }>();
       const results: { appended: number; erasures: number; redelivered: number }[] = [];
       batches.forEach((b, i) => {
         const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
         const fresh = b.decoded.filter((d) => BigInt(d.message.offset) >= from);
         const entity = this.entityOfTopic.get(b.topic)!;
         const group = byEntity.get(entity) ?? { first: i, events: [] };
-        for (const d of fresh) group.events.push(d.value);
+        // Kept as the bytes the topic carried (a decoded value always had a value).
+        for (const d of fresh) group.events.push({ value: d.value, avro: d.message.value! });
         byEntity.set(entity, group);
         results.push({ appended: 0, erasures: 0, redelivered: b.decoded.length - fresh.length });
       });

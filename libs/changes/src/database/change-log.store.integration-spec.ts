@@ -7,7 +7,8 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OrganisationTree } from '@stafett/entity-pipeline';
 import { inTransaction, stafettDataSourceOptions } from '@stafett/persistence';
-import { organisation, ownTestDatabase, person, personChanged, personErased } from '../test/changes-topics.harness';
+import type { PersonChanged } from '@stafett/contracts';
+import { consumed, organisation, ownTestDatabase, person, personChanged, personErased, storedEvent } from '../test/changes-topics.harness';
 import { ChangeLogStore } from './change-log.store';
 import { CHANGES_MIGRATIONS } from './changes-database';
 
@@ -46,10 +47,14 @@ describe(ChangeLogStore.name, () => {
     await pool.query('TRUNCATE changes.change, changes.organisation_edge RESTART IDENTITY');
   });
 
-  const append = (entity: 'person', events: Parameters<ChangeLogStore['append']>[2]) =>
+  const append = (entity: 'person', events: readonly PersonChanged[]) =>
     inTransaction(pool, async (tx) => {
       await store.lockAppends(tx);
-      return store.append(tx, entity, events);
+      return store.append(
+        tx,
+        entity,
+        events.map((e) => consumed(entity, e)),
+      );
     });
   const stored = async () => (await pool.query<{ entity_id: string; version: string; op: string }>('SELECT entity_id, version, op FROM changes.change ORDER BY seq')).rows;
 
@@ -64,7 +69,29 @@ describe(ChangeLogStore.name, () => {
     ]);
     // The erasure keeps the organisations of what it removed.
     const page = await store.page({ after: 0n, limit: 10, organisationIds: [club] });
-    expect(page.changes.map((c) => (c.event as { version: number }).version)).toEqual([1, 3]);
+    expect(page.changes.map((c) => storedEvent(c).version)).toEqual([1, 3]);
+  });
+
+  it('should keep each event as the bytes the topic carried, and answer a row stored as JSON before that as it was', async () => {
+    const anna = personChanged(person(randomUUID(), [randomUUID()]));
+    // A row of the log from before it kept the bytes: its event as JSON.
+    const legacy = { entityId: randomUUID(), version: 7 };
+    await pool.query(
+      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, event) VALUES ('person', $1, 7, 'UPDATE', now(), $2::json)`,
+      [legacy.entityId, JSON.stringify(legacy)],
+    );
+    const written = consumed('person', anna);
+    await append('person', [anna]);
+    const page = await store.page({ after: 0n, limit: 10 });
+    expect(page.changes).toEqual([
+      { entity: 'person', event: legacy, avro: null },
+      { entity: 'person', event: null, avro: written.avro },
+    ]);
+    expect(storedEvent(page.changes[1])).toEqual(anna);
+    // A row holds one or the other, never neither.
+    await expect(
+      pool.query(`INSERT INTO changes.change (entity, entity_id, version, op, occurred_at) VALUES ('person', $1, 1, 'CREATE', now())`, [randomUUID()]),
+    ).rejects.toThrow(/ck_change_event_or_avro/);
   });
 
   it('should keep the organisation tree as the latest state of each organisation says, without a deleted organisation', async () => {
@@ -96,7 +123,7 @@ describe(ChangeLogStore.name, () => {
     try {
       await first.query('BEGIN');
       await store.lockAppends(first);
-      await store.append(first, 'person', [personChanged(person(randomUUID(), [club]))]);
+      await store.append(first, 'person', [consumed('person', personChanged(person(randomUUID(), [club])))]);
       let secondDone = false;
       const second = append('person', [personChanged(person(randomUUID(), [club]))]).then(() => (secondDone = true));
       await new Promise((r) => setTimeout(r, 300));

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { EntityName, Organisation } from '@stafett/contracts';
 import { rows } from '@stafett/entity-pipeline';
 import type { SqlExecutor } from '@stafett/outbox';
-import { isErasure, organisationEdgesOf, toChangeRow, type AnyChanged, type ChangeRow, type Json } from '../domain/change-row';
+import { isErasure, organisationEdgesOf, toChangeRow, type ChangeRow, type ConsumedChange, type Json } from '../domain/change-row';
 
 /**
  * Appends are serialised by this transaction-level advisory lock, taken before the first seq is
@@ -15,10 +15,20 @@ const APPEND_LOCK = 0x5374_6166; // "Staf"
 /** Seqs a filtered request looks at, at most, to find its page. */
 export const DEFAULT_SCAN = 10_000;
 
+/**
+ * One stored event: its bytes as the events topic carried them (`avro`), or, for a row appended
+ * before the log kept the bytes, the JSON it was stored as (`event`). Exactly one is set.
+ */
+export interface StoredChange {
+  readonly entity: EntityName;
+  readonly event: Json | null;
+  readonly avro: Buffer | null;
+}
+
 /** One page of the log: the rows, and the seq a client continues after. */
 export interface ChangePage {
   /** Oldest first, each with the entity type of its events topic. */
-  readonly changes: { entity: EntityName; event: Json }[];
+  readonly changes: StoredChange[];
   /** The last seq this page covers (its last row, or the last row scanned); undefined when nothing was after the cursor. */
   readonly last: bigint | undefined;
 }
@@ -49,12 +59,12 @@ export class ChangeLogStore {
    * with the organisations of the rows it removed, so a scoped client learns of it too. Returns how
    * many rows were appended, and how many of them are erasures.
    */
-  async append(tx: SqlExecutor, entity: EntityName, events: readonly AnyChanged[]): Promise<{ appended: number; erasures: number }> {
+  async append(tx: SqlExecutor, entity: EntityName, events: readonly ConsumedChange[]): Promise<{ appended: number; erasures: number }> {
     if (events.length === 0) return { appended: 0, erasures: 0 };
     const appended: { row: ChangeRow; erasure: boolean }[] = [];
     for (const event of events) {
       const row = toChangeRow(entity, event);
-      if (isErasure(event)) {
+      if (isErasure(event.value)) {
         // Earlier events of the entity in this batch go with the stored ones; they leave their organisations to the erasure.
         const orgs = new Set<string>();
         for (let i = appended.length - 1; i >= 0; i--) {
@@ -67,14 +77,21 @@ export class ChangeLogStore {
       } else appended.push({ row, erasure: false });
     }
     const r = appended.map((a) => a.row);
-    // The columns as typed arrays and the events as one JSON array, zipped by position: Postgres
-    // parses each event once (reading fields of a json value re-parses it per field), and node
-    // escapes no event text into an array literal.
+    // The columns as typed arrays and the events' bytes as one binary parameter (node-pg sends a
+    // Buffer as binary: no hex or array escaping) that Postgres cuts into rows by offset and length.
+    const offsets: number[] = [];
+    const lengths: number[] = [];
+    let at = 1; // substring() counts from 1
+    for (const x of r) {
+      offsets.push(at);
+      lengths.push(x.avro.length);
+      at += x.avro.length;
+    }
     await tx.query(
-      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, event, organisation_ids)
-       SELECT $1, u.i, u.v, u.o, u.t, u.e, u.g::uuid[]
-         FROM ROWS FROM (unnest($2::uuid[]), unnest($3::bigint[]), unnest($4::text[]), unnest($5::timestamptz[]), unnest($6::text[]), json_array_elements($7::json))
-              WITH ORDINALITY AS u(i, v, o, t, g, e, ord)
+      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids)
+       SELECT $1, u.i, u.v, u.o, u.t, substring($7::bytea FROM u.s FOR u.l), u.g::uuid[]
+         FROM ROWS FROM (unnest($2::uuid[]), unnest($3::bigint[]), unnest($4::text[]), unnest($5::timestamptz[]), unnest($6::text[]), unnest($8::int[]), unnest($9::int[]))
+              WITH ORDINALITY AS u(i, v, o, t, g, s, l, ord)
         ORDER BY u.ord`,
       [
         entity,
@@ -83,7 +100,9 @@ export class ChangeLogStore {
         r.map((x) => x.op),
         r.map((x) => x.occurredAt.toISOString()),
         r.map((x) => `{${x.organisationIds.join(',')}}`),
-        JSON.stringify(r.map((x) => x.event)),
+        Buffer.concat(r.map((x) => x.avro), at - 1),
+        offsets,
+        lengths,
       ],
     );
     return { appended: r.length, erasures: appended.filter((a) => a.erasure).length };
@@ -136,7 +155,7 @@ export class ChangeLogStore {
     const params: unknown[] = [query.after.toString(), query.limit, query.scanLimit ?? (filtered ? DEFAULT_SCAN : query.limit)];
     const byEntity = query.entity === undefined ? '' : `AND entity = $${params.push(query.entity)}`;
     const visible = query.organisationIds === undefined ? 'true' : `organisation_ids && $${params.push(query.organisationIds)}::uuid[]`;
-    const found = await rows<{ scanned_to: string | null; full: boolean; seq: string | null; entity: EntityName; event: Json }>(
+    const found = await rows<{ scanned_to: string | null; full: boolean; seq: string | null; entity: EntityName; event: Json | null; avro: Buffer | null }>(
       db,
       `WITH first AS MATERIALIZED (
          SELECT seq FROM changes.change WHERE seq > $1 ${byEntity} ORDER BY seq LIMIT 1
@@ -146,7 +165,7 @@ export class ChangeLogStore {
        ), picked AS MATERIALIZED (
          SELECT seq FROM scanned WHERE visible ORDER BY seq LIMIT $2
        )
-       SELECT s.scanned_to, s.full, c.seq, c.entity, c.event
+       SELECT s.scanned_to, s.full, c.seq, c.entity, c.event, c.avro
          FROM (SELECT max(seq) AS scanned_to, (SELECT count(*) FROM picked) = $2 AS full FROM scanned) s
          LEFT JOIN (picked p JOIN changes.change c ON c.seq = p.seq) ON true
         ORDER BY c.seq`,
@@ -156,7 +175,7 @@ export class ChangeLogStore {
     const head = found[0];
     if (!head || head.scanned_to === null) return { changes: [], last: undefined };
     const last = head.full ? BigInt(hits[hits.length - 1].seq!) : BigInt(head.scanned_to);
-    return { changes: hits.map((h) => ({ entity: h.entity, event: h.event })), last };
+    return { changes: hits.map((h) => ({ entity: h.entity, event: h.event, avro: h.avro })), last };
   }
 
   /** Deletes up to `batch` rows that occurred before `cutoff`, oldest first; returns how many. */

@@ -1,4 +1,5 @@
 import { CreateChangesSchema1795960000000 } from './migrations/1795960000000-CreateChangesSchema';
+import { ChangeEventAsAvro1796600000000 } from './migrations/1796600000000-ChangeEventAsAvro';
 
 /**
  * Add to the DataSource of the app that imports `ChangesModule`. Empty: the change log is read and
@@ -7,4 +8,4 @@ import { CreateChangesSchema1795960000000 } from './migrations/1795960000000-Cre
 export const CHANGES_ENTITIES: readonly (new () => unknown)[] = [];
 
 /** The `changes` schema's migrations, oldest first: add them to the same DataSource. */
-export const CHANGES_MIGRATIONS = [CreateChangesSchema1795960000000];
+export const CHANGES_MIGRATIONS = [CreateChangesSchema1795960000000, ChangeEventAsAvro1796600000000];

@@ -3,7 +3,7 @@ import { stafettDataSourceOptions } from '@stafett/persistence';
 import { ownTestDatabase } from '../test/changes-topics.harness';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from './changes-database';
 
-describe('CreateChangesSchema migration', () => {
+describe('changes migrations', () => {
   let database: { url: string; drop: () => Promise<void> };
   let dataSource: DataSource;
 
@@ -44,7 +44,7 @@ describe('CreateChangesSchema migration', () => {
   });
 
   it('should undo cleanly and apply again', async () => {
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < CHANGES_MIGRATIONS.length; i++) await dataSource.undoLastMigration();
     expect(await dataSource.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'changes'`)).toEqual([]);
     await dataSource.runMigrations();
     expect(await tables()).toEqual(['change', 'consumer_offset', 'organisation_edge']);

@@ -1,5 +1,5 @@
 import type { GroupChanged, Organisation, OrganisationChanged, PersonChanged } from '@stafett/contracts';
-import { isErasure, organisationEdgesOf, organisationIdsOf, toChangeRow } from './change-row';
+import { isErasure, organisationEdgesOf, organisationIdsOf, toChangeRow, toJson } from './change-row';
 
 const CLUB = '3f1c8b1e-0000-4000-8000-000000000001';
 const DISTRICT = '3f1c8b1e-0000-4000-8000-000000000002';
@@ -48,13 +48,28 @@ const club: Organisation = {
   externalIds: [],
 };
 
-describe(toChangeRow.name, () => {
+describe(toJson.name, () => {
   it('should write the envelope as the REST API writes JSON: dates YYYY-MM-DD, instants ISO 8601 UTC, in the contract order', () => {
     const event: PersonChanged = { ...envelope, entityId: PERSON, op: 'UPDATE', before: null, after: person([CLUB]), changedFields: ['firstName'] };
-    const row = toChangeRow('person', event);
-    expect(JSON.stringify(row.event)).toBe(JSON.stringify({ ...event, occurredAt: '2026-11-30T09:05:07.042Z' }));
-    expect(row.event).toMatchObject({ occurredAt: '2026-11-30T09:05:07.042Z', after: { birthDate: '2010-05-17', memberships: [{ from: '2020-01-01', to: null }] } });
-    expect(row).toMatchObject({ entity: 'person', entityId: PERSON, version: 2, op: 'UPDATE', organisationIds: [CLUB] });
+    const json = toJson(event);
+    expect(JSON.stringify(json)).toBe(JSON.stringify({ ...event, occurredAt: '2026-11-30T09:05:07.042Z' }));
+    expect(json).toMatchObject({ occurredAt: '2026-11-30T09:05:07.042Z', after: { birthDate: '2010-05-17', memberships: [{ from: '2020-01-01', to: null }] } });
+  });
+});
+
+describe(toChangeRow.name, () => {
+  it("should take the columns from the decoded event and keep the event's bytes as they came", () => {
+    const event: PersonChanged = { ...envelope, entityId: PERSON.toUpperCase(), op: 'UPDATE', before: null, after: person([CLUB]), changedFields: ['firstName'] };
+    const avro = Buffer.from([0, 0, 0, 0, 7, 1, 2, 3]);
+    expect(toChangeRow('person', { value: event, avro })).toEqual({
+      entity: 'person',
+      entityId: PERSON,
+      version: 2,
+      op: 'UPDATE',
+      occurredAt: event.occurredAt,
+      avro,
+      organisationIds: [CLUB],
+    });
   });
 });
 

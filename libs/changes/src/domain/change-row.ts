@@ -13,8 +13,8 @@ export interface ChangeRow {
   readonly version: number;
   readonly op: string;
   readonly occurredAt: Date;
-  /** The envelope as the API answers it (dates `YYYY-MM-DD`, instants ISO 8601 UTC). */
-  readonly event: Json;
+  /** The event as the events topic carried it (Confluent wire format); the API renders it with {@link toJson}. */
+  readonly avro: Buffer;
   /** The organisations the entity belongs to (for organisation-scoped keys). */
   readonly organisationIds: string[];
 }
@@ -107,15 +107,22 @@ export function organisationEdgesOf(organisation: Organisation): OrganisationEdg
   return [...new Set(parents)].map((parentId) => ({ parentId, childId }));
 }
 
+/** A consumed event: decoded, and the bytes it came as (the Confluent wire format, kept as they are). */
+export interface ConsumedChange {
+  readonly value: AnyChanged;
+  readonly avro: Buffer;
+}
+
 /** The row of the change log for one event. */
-export function toChangeRow(entity: EntityName, event: AnyChanged): ChangeRow {
+export function toChangeRow(entity: EntityName, change: ConsumedChange): ChangeRow {
+  const event = change.value;
   return {
     entity,
     entityId: event.entityId.toLowerCase(),
     version: event.version,
     op: event.op,
     occurredAt: event.occurredAt,
-    event: toJson(event),
+    avro: change.avro,
     organisationIds: organisationIdsOf(entity, event),
   };
 }

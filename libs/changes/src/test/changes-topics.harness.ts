@@ -165,3 +165,19 @@ export const activityChanged = (id: string, organisationId: string, version = 1)
     externalIds: [],
   },
 });
+
+/**
+ * An event as the change log's consumer hands it to the store: decoded, and its bytes in the Confluent
+ * wire format (schema id `schemaId`, written with the entity's `<Entity>Changed` contract).
+ */
+export function consumed<E extends Changed>(entity: EntityName, value: E, schemaId = 1): { value: E; avro: Buffer } {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(schemaId, 1);
+  return { value, avro: Buffer.concat([header, contractType(entityContracts(entity).changed).toBuffer(value)]) };
+}
+
+/** A stored change decoded the way {@link consumed} wrote it (or its JSON, for a row stored as JSON). */
+export function storedEvent(change: { entity: EntityName; event: unknown; avro: Buffer | null }): Changed {
+  if (change.avro === null) return change.event as Changed;
+  return contractType(entityContracts(change.entity).changed).fromBuffer(change.avro.subarray(5)) as Changed;
+}

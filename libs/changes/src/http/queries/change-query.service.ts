@@ -8,6 +8,7 @@ import { CHANGES_SETTINGS, DEFAULT_CHANGES_PAGE, type ChangesSettings } from '..
 import { ChangeLogStore } from '../../database/change-log.store';
 import { CHANGES_POOL } from '../../database/changes-pool';
 import type { ChangeEventDto, ChangePageDto } from '../dtos/change-page.dto';
+import { ChangeRenderer } from './change-renderer';
 
 /** Largest seq a cursor may hold (bigint). */
 const MAX_SEQ = 2n ** 63n - 1n;
@@ -36,6 +37,7 @@ export class ChangeQueryService {
 
   constructor(
     private readonly store: ChangeLogStore,
+    private readonly renderer: ChangeRenderer,
     @Inject(CHANGES_POOL) pool: Pool,
     @Inject(CHANGES_SETTINGS) private readonly settings: ChangesSettings,
   ) {
@@ -54,8 +56,10 @@ export class ChangeQueryService {
       ...(request.entity === undefined ? {} : { entity: request.entity }),
       ...(organisationIds === undefined ? {} : { organisationIds }),
     });
+    const changes: ChangeEventDto[] = [];
+    for (const c of page.changes) changes.push({ entity: c.entity, ...((await this.renderer.render(c)) as object) } as ChangeEventDto);
     return {
-      changes: page.changes.map((c) => ({ entity: c.entity, ...(c.event as object) }) as ChangeEventDto),
+      changes,
       // Where the client is when nothing new came: the same position (a cursor for 0 when it started from the oldest).
       nextCursor: request.since !== undefined && page.last === undefined ? request.since : cursorOf(page.last ?? after),
     };

@@ -1,0 +1,81 @@
+import { ProblemException } from '@stafett/api';
+import { contractType, entityContracts, type PersonChanged } from '@stafett/contracts';
+import { AvroSerde, TransientError, type SchemaRegistryPort } from '@stafett/kafka';
+import { ChangeRenderer } from './change-renderer';
+
+const PERSON = '3f1c8b1e-0000-4000-8000-0000000000aa';
+const CLUB = '3f1c8b1e-0000-4000-8000-0000000000bb';
+
+const event: PersonChanged = {
+  eventId: '3f1c8b1e-0000-4000-8000-0000000000ee',
+  entityId: PERSON,
+  version: 1,
+  op: 'CREATE',
+  occurredAt: new Date('2026-11-30T09:05:07.042Z'),
+  source: { system: 'rest', connectorId: null, batchId: null, actor: 'test' },
+  correlationId: null,
+  causationId: null,
+  before: null,
+  after: {
+    id: PERSON,
+    personalIdentityNumber: null,
+    firstName: 'Anna',
+    lastName: 'Berg',
+    birthDate: '2010-05-17',
+    sex: 'FEMALE',
+    address: null,
+    email: null,
+    phone: null,
+    status: 'ACTIVE',
+    memberships: [{ organisationId: CLUB, from: '2020-01-01', to: null }],
+    guardians: [],
+    disability: false,
+    externalIds: [],
+  },
+  changedFields: [],
+};
+
+/** A registry holding one schema (the person contract under id 9), or away. */
+class FakeRegistry implements SchemaRegistryPort {
+  away = false;
+  register(): Promise<number> {
+    return Promise.resolve(9);
+  }
+  schemaById(id: number): Promise<string> {
+    if (this.away) return Promise.reject(new TransientError('REGISTRY_UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:8081'));
+    return id === 9 ? Promise.resolve(JSON.stringify(contractType(entityContracts('person').changed).schema({ exportAttrs: true }))) : Promise.reject(new Error(`no schema ${id}`));
+  }
+}
+
+describe(ChangeRenderer.name, () => {
+  let registry: FakeRegistry;
+  let renderer: ChangeRenderer;
+  let avro: Buffer;
+
+  beforeEach(async () => {
+    registry = new FakeRegistry();
+    const serde = new AvroSerde(registry);
+    renderer = new ChangeRenderer(serde);
+    avro = (await serde.encoderFor<PersonChanged>('stafett.person.events.v1', contractType(entityContracts('person').changed)))(event);
+  });
+
+  it('should answer an event kept as bytes as the REST API writes JSON: dates YYYY-MM-DD, instants ISO 8601 UTC, in the contract order', async () => {
+    const json = await renderer.render({ entity: 'person', event: null, avro });
+    expect(JSON.stringify(json)).toBe(JSON.stringify({ ...event, occurredAt: '2026-11-30T09:05:07.042Z' }));
+  });
+
+  it('should answer a row stored as JSON before the log kept the bytes as it was', async () => {
+    const stored = { eventId: 'e', version: 3 };
+    expect(await renderer.render({ entity: 'person', event: stored, avro: null })).toBe(stored);
+  });
+
+  it('should answer 503 with Retry-After while the registry is away, and render the row once it is back', async () => {
+    registry.away = true;
+    const refused = await renderer.render({ entity: 'person', event: null, avro }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProblemException);
+    expect((refused as ProblemException).problem).toMatchObject({ status: 503, detail: expect.stringContaining('schema registry') });
+    expect((refused as ProblemException).headers).toEqual({ 'Retry-After': '5' });
+    registry.away = false;
+    expect(await renderer.render({ entity: 'person', event: null, avro })).toMatchObject({ entityId: PERSON, after: { birthDate: '2010-05-17' } });
+  });
+});
