@@ -10,8 +10,9 @@ export const bigintAsNumber = { from: (v: string | null) => (v === null ? null :
  */
 @Entity({ schema: 'person', name: 'person' })
 @Index('ux_person_pnr', ['personalIdentityNumber'], { unique: true, where: '"personal_identity_number" IS NOT NULL' })
-// An expression index (lower(last_name), lower(first_name)) TypeORM cannot describe: left alone.
-@Index('ix_person_last_name', { synchronize: false })
+// Expression indexes (lower(first_name) / lower(last_name), text_pattern_ops: the name prefix search) TypeORM cannot describe: left alone.
+@Index('ix_person_first_name_prefix', { synchronize: false })
+@Index('ix_person_last_name_prefix', { synchronize: false })
 export class PersonEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'person_pkey' })
   id!: string;

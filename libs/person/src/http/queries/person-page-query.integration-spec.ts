@@ -53,8 +53,9 @@ describe(personPageQuery.name, () => {
     await dropDatabase(databaseUrl);
   });
 
-  const plan = async (within: string[]): Promise<PlanNode[]> => {
-    const [sql, parameters] = personPageQuery(dataSource.manager, { withinOrganisations: within }, 50).getQueryAndParameters();
+  const plan = async (within: string[] | { name: string }): Promise<PlanNode[]> => {
+    const filter = Array.isArray(within) ? { withinOrganisations: within } : within;
+    const [sql, parameters] = personPageQuery(dataSource.manager, filter, 50).getQueryAndParameters();
     const [
       {
         'QUERY PLAN': [explained],
@@ -74,5 +75,16 @@ describe(personPageQuery.name, () => {
     const ids = (await personPageQuery(dataSource.manager, { withinOrganisations: within }, 500).getMany()).map((p) => p.id);
     const expected = await dataSource.query<{ id: string }[]>(`SELECT DISTINCT person_id AS id FROM person.membership WHERE organisation_id = ANY($1) ORDER BY 1`, [within]);
     expect(ids).toEqual(expected.map((r) => r.id));
+  });
+
+  it('should find persons by a prefix of the first or the last name through the two name indexes, scanning nothing', async () => {
+    // 'berg1234' is the last name of 11 persons of 100,000 ('Berg1234', 'Berg12340'…'Berg12349'); nobody's first name.
+    const all = await plan({ name: 'berg1234' });
+    expect(all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'])).toEqual([]);
+    expect(all.map((n) => n['Index Name'])).toEqual(expect.arrayContaining(['ix_person_first_name_prefix', 'ix_person_last_name_prefix']));
+    const found = await personPageQuery(dataSource.manager, { name: 'BERG1234' }, 50).getMany();
+    const expected = await dataSource.query<{ id: string }[]>(`SELECT id FROM person.person WHERE last_name LIKE 'Berg1234%' ORDER BY id`);
+    expect(found.map((p) => p.id)).toEqual(expected.map((r) => r.id));
+    expect(found).toHaveLength(11);
   });
 });
