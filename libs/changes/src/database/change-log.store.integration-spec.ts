@@ -84,8 +84,8 @@ describe(ChangeLogStore.name, () => {
     await append('person', [anna]);
     const page = await store.page({ after: 0n, limit: 10 });
     expect(page.changes).toEqual([
-      { entity: 'person', event: legacy, avro: null },
-      { entity: 'person', event: null, avro: written.avro },
+      { seq: '1', entity: 'person', event: legacy, avro: null },
+      { seq: '2', entity: 'person', event: null, avro: written.avro },
     ]);
     expect(storedEvent(page.changes[1])).toEqual(anna);
     // A row holds one or the other, never neither.

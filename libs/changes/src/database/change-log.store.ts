@@ -20,6 +20,8 @@ export const DEFAULT_SCAN = 10_000;
  * before the log kept the bytes, the JSON it was stored as (`event`). Exactly one is set.
  */
 export interface StoredChange {
+  /** Its position in the log. */
+  readonly seq: string;
   readonly entity: EntityName;
   readonly event: Json | null;
   readonly avro: Buffer | null;
@@ -175,7 +177,7 @@ export class ChangeLogStore {
     const head = found[0];
     if (!head || head.scanned_to === null) return { changes: [], last: undefined };
     const last = head.full ? BigInt(hits[hits.length - 1].seq!) : BigInt(head.scanned_to);
-    return { changes: hits.map((h) => ({ entity: h.entity, event: h.event, avro: h.avro })), last };
+    return { changes: hits.map((h) => ({ seq: h.seq!, entity: h.entity, event: h.event, avro: h.avro })), last };
   }
 
   /** Deletes up to `batch` rows that occurred before `cutoff`, oldest first; returns how many. */

@@ -49,4 +49,17 @@ describe('changes migrations', () => {
     await dataSource.runMigrations();
     expect(await tables()).toEqual(['change', 'consumer_offset', 'organisation_edge']);
   });
+
+  it('should keep the JSON rows written before the log kept the bytes, and take rows of bytes after it', async () => {
+    await dataSource.undoLastMigration(); // back to the JSON-only log
+    await dataSource.query(
+      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, event) VALUES ('person', gen_random_uuid(), 1, 'CREATE', now(), '{"version": 1}')`,
+    );
+    await dataSource.runMigrations();
+    expect(await dataSource.query(`SELECT event, avro FROM changes.change`)).toEqual([{ event: { version: 1 }, avro: null }]);
+    await dataSource.query(
+      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, avro) VALUES ('person', gen_random_uuid(), 2, 'UPDATE', now(), '\\x0000000001'::bytea)`,
+    );
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM changes.change WHERE avro IS NOT NULL AND event IS NULL`)).toEqual([{ n: 1 }]);
+  });
 });

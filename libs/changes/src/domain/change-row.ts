@@ -30,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A decoded Avro value as JSON, the way the REST API writes it: the reader's logical types already
  * give dates as `YYYY-MM-DD` strings and timestamps as `Date`s, written here as ISO 8601 UTC. Keys
- * keep the contract's order (the column is `json`, which keeps the text as written).
+ * keep the contract's order.
  */
 export function toJson(value: unknown): Json {
   if (value === null || value === undefined) return null;

@@ -22,7 +22,10 @@ export class ChangesController {
       'A key bound to an organisation sees only the changes of its subtree (a page may then be empty while nextCursor moves on).',
   })
   @ApiOkResponse({ type: ChangePageDto })
-  @ApiProblemResponses({ 422: 'Invalid entity, limit or cursor (named in errors)' })
+  @ApiProblemResponses({
+    422: 'Invalid entity, limit or cursor (named in errors)',
+    503: 'The schema registry, needed to read this part of the log, cannot be reached; try again after Retry-After',
+  })
   list(@Query() query: ListChangesQueryDto, @KeyScope() scope: string | null): Promise<ChangePageDto> {
     return this.queries.page({ ...query, scope });
   }

@@ -13,6 +13,7 @@ export class ChangesMetrics implements OnModuleDestroy {
   readonly appended: Counter<'entity'>;
   readonly erased: Counter<'entity'>;
   readonly expired: Counter;
+  readonly unreadable: Counter<'entity'>;
   private lagSource: (() => Promise<{ topic: string; lag: number }[]>) | undefined;
   private readonly metrics: Metric[];
 
@@ -30,6 +31,12 @@ export class ChangesMetrics implements OnModuleDestroy {
       registers: [],
     });
     this.expired = new Counter({ name: 'stafett_changes_expired_total', help: 'Changes deleted from the change log after the retention', registers: [] });
+    this.unreadable = new Counter({
+      name: 'stafett_changes_unreadable_total',
+      help: 'Stored changes left out of a GET /v1/changes page because their bytes could not be decoded (e.g. a writer schema no longer in the registry)',
+      labelNames: ['entity'],
+      registers: [],
+    });
     const source = () => this.lagSource;
     const lag = new Gauge({
       name: 'stafett_changes_lag',
@@ -45,7 +52,7 @@ export class ChangesMetrics implements OnModuleDestroy {
         for (const [topic, n] of byTopic) this.set({ topic }, n);
       },
     });
-    this.metrics = [this.appended, this.erased, this.expired, lag];
+    this.metrics = [this.appended, this.erased, this.expired, this.unreadable, lag];
     for (const m of this.metrics) {
       if (register.getSingleMetric(nameOf(m))) register.removeSingleMetric(nameOf(m));
       register.registerMetric(m);

@@ -17,7 +17,9 @@ export class ChangeEventAsAvro1796600000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    // Rows kept as Avro cannot be turned back into JSON here (that needs the registry): they go.
+    // Rows kept as Avro cannot be turned back into JSON here (that needs the registry): they go, and
+    // as the consumer's offsets stay where they are, those changes are not appended again (for
+    // development databases; reset the change log's consumer offsets to re-read the topics).
     await q.query(`DELETE FROM "changes"."change" WHERE "event" IS NULL`);
     await q.query(`ALTER TABLE "changes"."change" DROP CONSTRAINT "ck_change_event_or_avro"`);
     await q.query(`ALTER TABLE "changes"."change" ALTER COLUMN "event" SET NOT NULL`);

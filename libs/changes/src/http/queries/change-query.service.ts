@@ -57,7 +57,10 @@ export class ChangeQueryService {
       ...(organisationIds === undefined ? {} : { organisationIds }),
     });
     const changes: ChangeEventDto[] = [];
-    for (const c of page.changes) changes.push({ entity: c.entity, ...((await this.renderer.render(c)) as object) } as ChangeEventDto);
+    for (const c of page.changes) {
+      const event = await this.renderer.render(c);
+      if (event !== undefined) changes.push({ entity: c.entity, ...(event as object) } as ChangeEventDto);
+    }
     return {
       changes,
       // Where the client is when nothing new came: the same position (a cursor for 0 when it started from the oldest).
