@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class ImportResultsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('imports');
-  private readonly start = new RetryingStart('import results consumer', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+  private readonly start: RetryingStart;
   private consumer: KafkaConsumerPort | undefined;
 
   constructor(
@@ -25,7 +25,9 @@ export class ImportResultsConsumer implements OnApplicationBootstrap, BeforeAppl
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(IMPORTS_TOPICS) private readonly topics: TopicNames,
     @Inject(IMPORTS_OPTIONS) private readonly options: ImportsModuleOptions,
-  ) {}
+  ) {
+    this.start = new RetryingStart('import results consumer', { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
+  }
 
   onApplicationBootstrap(): void {
     this.start.begin(() => this.startConsumer(), () => this.stopConsumer());

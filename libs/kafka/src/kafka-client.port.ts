@@ -139,4 +139,9 @@ export interface KafkaClientPort {
   /** A connected idempotent producer. */
   producer(): Promise<KafkaProducerPort>;
   consumer(options: ConsumerOptions): KafkaConsumerPort;
+  /**
+   * Aborts once the app begins to shut down (before any service stops): starts still retrying
+   * against this client give up together (`RetryingStart`). Absent: never.
+   */
+  readonly closing?: AbortSignal;
 }

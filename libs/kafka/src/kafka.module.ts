@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { kafkaSecurity, STAFETT_CONFIG, type StafettConfig } from '@stafett/config';
 import { AvroSerde } from './avro-serde';
@@ -33,8 +33,13 @@ function securityOptions(config: StafettConfig | undefined): Pick<KafkajsClientO
 }
 
 @Injectable()
-class KafkaClientShutdown implements OnApplicationShutdown {
+class KafkaClientShutdown implements OnModuleDestroy, OnApplicationShutdown {
   constructor(@Inject(KAFKA_CLIENT) private readonly client: KafkajsClient) {}
+
+  /** Nest runs every module's destroy hook before any shutdown hook: the services' starts give up together, then each stops. */
+  onModuleDestroy(): void {
+    this.client.beginClose();
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();

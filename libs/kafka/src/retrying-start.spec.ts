@@ -44,4 +44,46 @@ describe(RetryingStart.name, () => {
     await s.stop();
     expect(undone).toBe(0);
   });
+
+  it('should end the retries of every start on the client at once when it begins to close', async () => {
+    const closing = new AbortController();
+    const attempts = [0, 0];
+    const starts = attempts.map((_, i) => {
+      const s = new RetryingStart(`consumer ${i}`, quiet, closing.signal);
+      s.begin(
+        async () => {
+          attempts[i]++;
+          throw new Error('broker away');
+        },
+        async () => undefined,
+      );
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 20)); // both failed once: each waits out a 1 s backoff
+    closing.abort();
+    expect(starts.map((s) => s.isStopping)).toEqual([true, true]);
+    // The second stop finds its start already ended: it does not wait for the first.
+    const stopped = await Promise.race([
+      (async () => {
+        for (const s of starts) await s.stop();
+        return 'stopped';
+      })(),
+      new Promise((r) => setTimeout(() => r('a backoff ran out'), 900)),
+    ]);
+    expect(stopped).toBe('stopped');
+    expect(attempts).toEqual([1, 1]);
+  });
+
+  it('should not begin at all on a client that is already closing', async () => {
+    const closing = new AbortController();
+    closing.abort();
+    const s = new RetryingStart('late consumer', quiet, closing.signal);
+    let attempts = 0;
+    s.begin(
+      async () => void attempts++,
+      async () => undefined,
+    );
+    await s.stop();
+    expect(attempts).toBe(0);
+  });
 });

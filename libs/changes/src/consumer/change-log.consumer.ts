@@ -43,7 +43,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class ChangeLogConsumer {
   private readonly log = new Logger('changes');
-  private readonly start = new RetryingStart('change log consumer', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+  private readonly start: RetryingStart;
   private readonly offsets = new ConsumerOffsets('changes');
   private readonly entityOfTopic: ReadonlyMap<string, EntityName>;
   private consumer: KafkaConsumerPort | undefined;
@@ -56,6 +56,7 @@ export class ChangeLogConsumer {
     @Inject(CHANGES_SETTINGS) private readonly settings: ChangesSettings,
     private readonly metrics: ChangesMetrics,
   ) {
+    this.start = new RetryingStart('change log consumer', { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
     this.entityOfTopic = new Map(settings.entities.map((e) => [settings.topics.events(e), e]));
     metrics.watchLag(() => this.lag());
   }

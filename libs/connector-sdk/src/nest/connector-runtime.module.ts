@@ -18,9 +18,14 @@ export type ConnectorRuntimeModuleOptions = Partial<Pick<SourceRuntimeOptions, '
 @Injectable()
 class ConnectorRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('connect');
-  private readonly start = new RetryingStart('connector runtime', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+  private readonly start: RetryingStart;
 
-  constructor(private readonly runtime: SourceRuntime) {}
+  constructor(
+    private readonly runtime: SourceRuntime,
+    kafka: KafkaClientPort,
+  ) {
+    this.start = new RetryingStart('connector runtime', { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
+  }
 
   onApplicationBootstrap(): void {
     this.start.begin(
@@ -61,7 +66,11 @@ export class ConnectorRuntimeModule {
               log: { info: (obj, msg) => log.log({ ...obj, msg }), warn: (obj, msg) => log.warn({ ...obj, msg }) },
             }),
         },
-        { provide: ConnectorRuntimeLifecycle, inject: [SourceRuntime], useFactory: (runtime: SourceRuntime) => new ConnectorRuntimeLifecycle(runtime) },
+        {
+          provide: ConnectorRuntimeLifecycle,
+          inject: [SourceRuntime, KAFKA_CLIENT],
+          useFactory: (runtime: SourceRuntime, kafka: KafkaClientPort) => new ConnectorRuntimeLifecycle(runtime, kafka),
+        },
       ],
       exports: [SourceRuntime],
     };

@@ -142,7 +142,7 @@ export class StafettKafkaTransport extends Server<Record<string, never>, Stafett
     this._status$.next('connecting');
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    this.start = new RetryingStart(`sink transport of connector ${this.options.connectorId}`, { warn: (o, m) => this.logger.warn({ ...o, msg: m }) });
+    this.start = new RetryingStart(`sink transport of connector ${this.options.connectorId}`, { warn: (o, m) => this.logger.warn({ ...o, msg: m }) }, this.options.kafka.closing);
     this.start.begin(
       async () => {
         await this.run();

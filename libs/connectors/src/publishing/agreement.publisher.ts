@@ -29,7 +29,7 @@ export class AgreementPublisher {
     private readonly databaseUrl: string,
     private readonly store: AgreementStore,
   ) {
-    this.start = new RetryingStart('agreement publisher', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+    this.start = new RetryingStart('agreement publisher', { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
   }
 
   /** Appends the agreement's new value (or its tombstone) to the outbox, in the caller's transaction. */

@@ -52,7 +52,7 @@ export class AgreementBookFollower {
     private readonly topics: TopicNames,
     private readonly options: AgreementBookFollowerOptions = {},
   ) {
-    this.start = new RetryingStart('agreement book', { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+    this.start = new RetryingStart('agreement book', { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
     this.groupId = `${topics.prefix}stafett.agreements.${randomUUID()}`;
   }
 

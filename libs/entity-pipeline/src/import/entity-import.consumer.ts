@@ -51,9 +51,7 @@ export class EntityImportConsumer<S extends EntityState, P> {
     private readonly options: ImportConsumerOptions = {},
   ) {
     this.log = new Logger(`${writer.rules.entity}-import`);
-    this.start = new RetryingStart(`${writer.rules.entity} import consumer`, {
-      warn: (o, m) => this.log.warn({ ...o, msg: m }),
-    });
+    this.start = new RetryingStart(`${writer.rules.entity} import consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
     metrics.watchLag(writer.rules.entity, () => this.lag());
     this.deadLetterResults = new DeadLetterResults(kafka, serde, writer.topics, writer.rules.entity);
   }

@@ -45,7 +45,7 @@ export class EntityProjectionConsumer {
     private readonly consumerGroup?: string,
   ) {
     this.log = new Logger(`${writer.rules.entity}-projection`);
-    this.start = new RetryingStart(`${writer.rules.entity} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+    this.start = new RetryingStart(`${writer.rules.entity} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
     this.offsets = new ConsumerOffsets(writer.rules.schema);
     for (const entity of entities) this.readers.set(writer.topics.state(entity), { entity, type: projectedType(entityContracts(entity).state, PROJECTED_FIELDS[entity]) });
   }

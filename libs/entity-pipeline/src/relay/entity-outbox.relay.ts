@@ -19,9 +19,7 @@ export class EntityOutboxRelay {
     private readonly metrics: PipelineMetrics,
   ) {
     this.log = new Logger(`${entity}-relay`);
-    this.start = new RetryingStart(`${entity} outbox relay`, {
-      warn: (o, m) => this.log.warn({ ...o, msg: m }),
-    });
+    this.start = new RetryingStart(`${entity} outbox relay`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
     metrics.watchBacklog(entity, async () => (this.relay ? this.relay.backlog() : 0));
   }
 

@@ -1,6 +1,7 @@
 // Before kafkajs loads: its producer binds the grouping function when its module loads.
 import './partition-grouping';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { setMaxListeners } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import type {
   ClusterDescription,
@@ -40,6 +41,7 @@ function scram({ mechanism, username, password }: NonNullable<KafkajsClientOptio
 export class KafkajsClient implements KafkaClientPort {
   readonly kafka: Kafka;
   private dlqProducer: Promise<KafkaProducerPort> | undefined;
+  private readonly closer = new AbortController();
 
   constructor(private readonly options: KafkajsClientOptions) {
     // kafkajs looks its Produce and Fetch APIs up at every request: wrapping them once per process covers every client.
@@ -60,6 +62,17 @@ export class KafkajsClient implements KafkaClientPort {
       logCreator: kafkajsLogCreator(options.logger ?? STDERR_KAFKA_LOG),
     };
     this.kafka = new Kafka(config);
+    // Every RetryingStart of the app listens (~18 in the all-in-one): not a leak.
+    setMaxListeners(0, this.closer.signal);
+  }
+
+  get closing(): AbortSignal {
+    return this.closer.signal;
+  }
+
+  /** The app begins to shut down: starts still retrying against this client give up (`closing`). */
+  beginClose(): void {
+    this.closer.abort();
   }
 
   async admin(): Promise<KafkaAdminPort> {
@@ -80,6 +93,7 @@ export class KafkajsClient implements KafkaClientPort {
 
   /** Disconnects what the client itself holds (the shared DLQ producer). */
   async close(): Promise<void> {
+    this.beginClose();
     const dlq = this.dlqProducer;
     this.dlqProducer = undefined;
     if (dlq) await (await dlq.catch(() => undefined))?.disconnect();
