@@ -62,12 +62,24 @@ export class ImportResultsConsumer implements OnApplicationBootstrap, BeforeAppl
     await consumer?.stop().catch(() => undefined);
   }
 
-  /** One statement per consumed batch; a record id seen twice keeps its last result. */
+  /**
+   * One statement per consumed batch; a record id seen twice keeps its last result. Most results
+   * on the topic belong to batches of other producers (connectors, Kafka producers): they are left
+   * out in node after one small query for the batches this API knows. Sending them to be dropped by
+   * the statement's `EXISTS` cost ~5 µs per record (3 in node building the arrays, 2 in Postgres
+   * parsing them). A batch's row is committed before its records are produced, so one unknown here
+   * stays unknown; the `EXISTS` stays for a batch deleted in between.
+   */
   async store(results: readonly ImportResult[]): Promise<void> {
     const byRecord = new Map<string, ImportResult>();
     for (const r of results) if (UUID.test(r.recordId) && UUID.test(r.batchId)) byRecord.set(r.recordId.toLowerCase(), r);
     if (byRecord.size === 0) return;
-    const rows = [...byRecord.values()];
+    const batchIds = [...new Set([...byRecord.values()].map((r) => r.batchId.toLowerCase()))];
+    const known = new Set(
+      (await this.dataSource.query<{ id: string }[]>(`SELECT id::text AS id FROM imports.batch WHERE id = ANY($1::uuid[])`, [batchIds])).map((b) => b.id),
+    );
+    const rows = [...byRecord.values()].filter((r) => known.has(r.batchId.toLowerCase()));
+    if (rows.length === 0) return;
     const col = <T>(f: (r: ImportResult) => T) => rows.map(f);
     await this.dataSource.query(
       `INSERT INTO imports.result (record_id, batch_id, entity_type, external_id, outcome, entity_id, version, reasons)
