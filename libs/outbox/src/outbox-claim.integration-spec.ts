@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { OutboxBatch } from './outbox-batch';
 import { outboxTableSql } from './outbox-migration';
-import { claimSql } from './outbox-relay';
+import { backlogSql, claimSql } from './outbox-relay';
 import { appendToOutbox } from './outbox-writer';
 
 interface PlanNode {
@@ -16,7 +16,7 @@ interface PlanNode {
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
-describe(claimSql.name, () => {
+describe('the relay claim and backlog queries', () => {
   const schema = uniqueId('claim').replace(/-/g, '_');
   const table = `"${schema}".outbox`;
   const pool = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
@@ -57,5 +57,27 @@ describe(claimSql.name, () => {
       await client.query('ROLLBACK');
       client.release();
     }
+  });
+
+  it('should count the rows waiting from both ends of the primary key, without reading the table', async () => {
+    const [{ 'QUERY PLAN': [plan] }] = (await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${backlogSql(table)}`)).rows;
+    const types = nodes(plan.Plan).map((n) => n['Node Type']);
+    expect(types).not.toContain('Seq Scan');
+    expect(types.filter((t) => /^Index (Only )?Scan$/.test(t))).toHaveLength(2);
+
+    const backlog = async (q: { query: Pool['query'] }) => Number((await q.query<{ n: string }>(backlogSql(table))).rows[0].n);
+    expect(await backlog(pool)).toBe(30_000);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(claimSql(table), [10_000]);
+      expect(await backlog(client)).toBe(20_000);
+      await client.query(claimSql(table), [30_000]);
+      expect(await backlog(client)).toBe(0);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(await backlog(pool)).toBe(30_000);
   });
 });

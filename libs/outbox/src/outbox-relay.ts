@@ -43,6 +43,18 @@ export function claimSql(table: string): string {
   return `DELETE FROM ${table} WHERE seq = ANY (ARRAY(SELECT seq FROM ${table} ORDER BY seq LIMIT $1)) RETURNING seq, messages`;
 }
 
+/**
+ * The backlog gauge's query: the span of the seqs waiting, from both ends of the primary key. A
+ * `count(*)` read every row and every dead tuple (without autovacuum, all deleted rows up to the
+ * relay's next VACUUM) at each scrape: 20 ms a scrape during B9, ~4 µs of Postgres per record
+ * at the bench's 1 s scrapes. The span is exact while the waiting seqs are contiguous; a
+ * rolled-back insert's gap, or a transaction that commits a lower seq late, counts until the relay
+ * has published past it.
+ */
+export function backlogSql(table: string): string {
+  return `SELECT COALESCE(max(seq) - min(seq) + 1, 0) AS n FROM ${table}`;
+}
+
 const noop: RelayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -105,9 +117,9 @@ export class OutboxRelay {
     await this.pool.end();
   }
 
-  /** Rows written but not yet acknowledged by the broker. */
+  /** Rows written but not yet acknowledged by the broker (from the seqs' span: `backlogSql`). */
   async backlog(): Promise<number> {
-    const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table}`);
+    const r = await this.pool.query<{ n: string }>(backlogSql(this.table));
     return Number(r.rows[0]?.n ?? 0);
   }
 
