@@ -1,9 +1,13 @@
 import avro from 'avsc';
+import { installAsciiStringFastPath } from './avsc-ascii-strings';
 import { CONTRACT_SCHEMAS, type ContractName } from './generated/contracts.generated';
 import { LOGICAL_TYPES } from './logical-types';
 import type { EntityName } from './topics';
 
 const cache = new Map<string, avro.Type>();
+
+// Every Stafett process encodes through these types: the wrapper is in place before the first record.
+installAsciiStringFastPath();
 
 /** The avsc type of a top-level contract, with Stafett's logical types (date as string, timestamp as Date). */
 export function contractType(name: ContractName): avro.Type {
