@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalizePhone } from './phone';
 
 describe(normalizePhone.name, () => {
@@ -51,5 +52,33 @@ describe(normalizePhone.name, () => {
 
   it('should report a blank value as REQUIRED', () => {
     expect(normalizePhone('')).toMatchObject({ ok: false, code: 'REQUIRED' });
+  });
+
+  it('should give what libphonenumber-js gives for Swedish mobile numbers in every way members write them', () => {
+    // A fixed-seed generator: the same sample on every run.
+    let seed = 20261201;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => String(next(10))).join('');
+    const separated = (s: string) => [...s].map((c, i) => (i > 0 && next(4) === 0 ? ['-', ' '][next(2)] + c : c)).join('');
+    const disagreements: string[] = [];
+    const odd = ['070  123 45 67', '070 - 123 45 67', '+46-70-123 45 67', '+4 670 123 45 67', '+ 46701234567', '-0701234567', '+46 0701234567', '0046701234567', '07012345678'];
+    for (const text of odd) {
+      const phone = parsePhoneNumberFromString(text, { defaultCountry: 'SE', extract: false });
+      const got = normalizePhone(text);
+      if (got.ok !== Boolean(phone?.isValid()) || (got.ok && got.value !== phone?.number)) disagreements.push(text);
+    }
+    for (let i = 0; i < 20_000; i++) {
+      const national = `7${digits(i % 50 === 0 ? 7 + next(3) : 8)}`; // now and then a length that is not a mobile's
+      const text = [`0${national}`, `+46${national}`, separated(`0${national}`), `+46 ${separated(national)}`, ` 0${national} `][next(5)];
+      const country = (['SE', 'NO'] as const)[next(8) === 0 ? 1 : 0];
+      const phone = parsePhoneNumberFromString(text.trim(), { defaultCountry: country, extract: false });
+      const expected = phone?.isValid() && phone.ext === undefined ? { ok: true, value: phone.number } : { ok: false };
+      const got = normalizePhone(text, country);
+      if (got.ok !== expected.ok || (got.ok && expected.ok && got.value !== expected.value)) disagreements.push(`${text} (${country})`);
+    }
+    expect(disagreements).toEqual([]);
   });
 });
