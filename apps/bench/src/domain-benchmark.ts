@@ -5,7 +5,7 @@ import { contractType, entityContracts, TopicNames, topicDefinitions, type Entit
 import { luhnCheckDigit } from '@stafett/domain';
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { benchPerson } from './bench-data';
-import { pidsMatching, ProcessSampler } from './proc-stats';
+import { pidsMatching, POSTGRES_PROCESSES, ProcessSampler } from './proc-stats';
 import { platformEnded, running, spawnPlatform, stopPlatform } from './platform-process';
 
 export interface DomainRun {
@@ -197,7 +197,7 @@ export class DomainBenchmark {
       'node (platform)': () => (this.service?.pid ? [this.service.pid] : []),
       'node (bench driver)': () => [process.pid],
       'java (kafka)': () => pidsMatching(/kafka\.Kafka /),
-      postgres: () => pidsMatching(/^postgres/),
+      postgres: () => pidsMatching(POSTGRES_PROCESSES),
     });
     sampler.begin();
     const started = performance.now();

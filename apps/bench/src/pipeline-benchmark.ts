@@ -5,7 +5,7 @@ import { contractType, entityContracts, TopicNames, topicDefinitions, type Perso
 import { AvroSerde, HttpSchemaRegistryClient, provisionTopics, type KafkaClientPort, type KafkaConsumerPort, type KafkaProducerPort } from '@stafett/kafka';
 import { startSchemaRegistry, type RunningSchemaRegistry } from '@stafett/schema-registry';
 import { benchRecord } from './bench-data';
-import { pidsMatching, ProcessSampler } from './proc-stats';
+import { pidsMatching, POSTGRES_PROCESSES, ProcessSampler } from './proc-stats';
 import { platformEnded, running, spawnPlatform, stopPlatform } from './platform-process';
 
 export interface PipelineRun {
@@ -139,7 +139,7 @@ export class PipelineBenchmark {
       'node (platform)': () => (this.service?.pid ? [this.service.pid] : []),
       'node (bench driver)': () => [process.pid],
       'java (kafka)': () => pidsMatching(/kafka\.Kafka /),
-      postgres: () => pidsMatching(/^postgres/),
+      postgres: () => pidsMatching(POSTGRES_PROCESSES),
     });
     let maxBacklog = 0;
     let maxLag = 0;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ProcessSampler } from './proc-stats';
+import { POSTGRES_PROCESSES, ProcessSampler } from './proc-stats';
 
 describe('ProcessSampler', () => {
   it('keeps the CPU of a process of the group that ends within the window (its parent reaps it)', () => {
@@ -10,5 +10,19 @@ describe('ProcessSampler', () => {
     expect(child.status).toBe(0);
     const { me } = sampler.end();
     expect(me.cpuSeconds).toBeGreaterThanOrEqual(0.3);
+  });
+});
+
+describe('POSTGRES_PROCESSES', () => {
+  it('matches the postmaster, however it was started, and every process it forks', () => {
+    const postgres = [
+      '/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf ',
+      'postgres -D /usr/local/pgsql/data ',
+      'postgres: 15/main: checkpointer ',
+      'postgres: postgres stafett_bench 127.0.0.1(51234) idle',
+    ];
+    const others = ['node dist/apps/stafett/src/main.js ', 'psql -h 127.0.0.1 -U postgres ', '/usr/bin/postgres_exporter ', 'java kafka.Kafka server.properties '];
+    expect(postgres.filter((c) => !POSTGRES_PROCESSES.test(c))).toEqual([]);
+    expect(others.filter((c) => POSTGRES_PROCESSES.test(c))).toEqual([]);
   });
 });
