@@ -43,7 +43,7 @@ export class PipelineMetrics implements OnModuleDestroy {
     const lags = this.lags;
     const backlog = new Gauge({
       name: 'stafett_outbox_backlog',
-      help: 'Outbox rows written but not yet acknowledged by Kafka',
+      help: 'Outbox rows written but not yet acknowledged by Kafka (the span of their seqs: a rolled-back insert counts until the relay passes it)',
       labelNames: ['entity'],
       registers: [],
       async collect() {
