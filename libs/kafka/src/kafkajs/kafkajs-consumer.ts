@@ -226,8 +226,11 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     // Where a restart begins. Bounded: with Kafka away it would retry for long, and a commit that
     // does not happen only means redelivered records, which the handler recognises and skips.
     if (consumer && this.pending.size > 0) await bounded(this.commitPending(consumer).catch(() => undefined), 2_000);
-    await consumer?.disconnect();
+    // A launch in flight first: kafkajs's disconnect does not end a group join in progress, whose
+    // retries reconnect and go on after the stop returned (under jest: after the test file was torn
+    // down). Once joined, the launch sees `stopping` and leaves the group itself.
     if (launching) await bounded(launching, 10_000);
+    await consumer?.disconnect();
     this.consumer = undefined;
     // A start() still waiting for a group that never let it in returns: it was stopped.
     this.onFirstJoin?.();
