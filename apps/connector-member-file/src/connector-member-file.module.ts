@@ -27,7 +27,7 @@ export class ConnectorMemberFileModule {
             connectors: [MemberFileConnector],
             connectorImports: [memberFile],
             // Scoped keys see the connectors of their subtree, by the organisation service's projection in the shared
-            // database (`organisation.organisation_edge`, created by the migration Job), as in the all-in-one.
+            // database (`organisation.organisation_edge`, created by the migration Job); the all-in-one reads its shared one.
             organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree('organisation', poolOf(dataSource)) },
           }),
           memberFile,

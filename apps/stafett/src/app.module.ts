@@ -4,7 +4,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { StafettConfigModule, type StafettConfig } from '@stafett/config';
 import { checkKafka, checkSchemaRegistry, KAFKA_CLIENT, KafkaModule, type KafkaClientPort } from '@stafett/kafka';
-import { AgreementBook, checkAgreements } from '@stafett/entity-pipeline';
+import { AgreementBook, checkAgreements, SHARED_REFERENCES_SCHEMA, SharedReferencesModule } from '@stafett/entity-pipeline';
 import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@stafett/observability';
 import { checkPostgres, poolOf, stafettDataSourceOptions } from '@stafett/persistence';
 import { ActivityModule } from '@stafett/activity';
@@ -59,6 +59,8 @@ export class AppModule {
             : {}),
         }),
         ...(builtInRegistry ? [SchemaRegistryModule, RouterModule.register([{ path: 'registry', module: SchemaRegistryModule }])] : []),
+        // The four services share one projection of the state topics (ADR 0007): each state record is written once.
+        SharedReferencesModule.forRoot(),
         OrganisationModule.forRoot(),
         PersonModule.forRoot(),
         GroupModule.forRoot(),
@@ -68,8 +70,8 @@ export class AppModule {
         ConnectorsModule.forRoot({
           connectors: options.connectors ?? [MemberFileConnector],
           connectorImports: [memberFile],
-          // Scoped keys see the connectors of their subtree, by the organisation service's projection of its state topic.
-          organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree('organisation', poolOf(dataSource)) },
+          // Scoped keys see the connectors of their subtree, by the services' shared projection of the organisation state topic.
+          organisationSubtrees: { inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new OrganisationTree(SHARED_REFERENCES_SCHEMA, poolOf(dataSource)) },
         }),
         CalendarFeedsModule.forRoot(),
         memberFile,

@@ -208,6 +208,49 @@ describe('the four services in one process', () => {
     expect(activity.participants).toEqual([expect.objectContaining({ personId: ids['p-leader'] })]);
   });
 
+  it('should apply a group and an activity that wait for the same person (by personnummer and by link) once the person arrives', async () => {
+    // The services share one projection of the person state topic: one write of it wakes both.
+    const late = { ...validPerson(serial++), firstName: 'Sen', lastName: 'Ankomst', memberships: [{ organisation: ref('club-a'), from: '2022-01-01' }] };
+    const waiting = importAll(
+      [
+        {
+          entityType: 'group',
+          externalId: 'grp-wait',
+          payload: {
+            organisation: ref('club-a'),
+            name: 'Väntar',
+            type: 'TRAINING',
+            members: [{ person: { personalIdentityNumber: late.personalIdentityNumber }, role: 'PARTICIPANT', from: '2025-08-01' }],
+          },
+        },
+        {
+          entityType: 'activity',
+          externalId: 'act-wait',
+          payload: {
+            organisation: ref('club-a'),
+            type: 'TRAINING',
+            title: 'Väntar',
+            startsAt: '2026-03-02T17:00:00Z',
+            endsAt: '2026-03-02T18:30:00Z',
+            participants: [{ person: ref('p-late'), role: 'PARTICIPANT', attended: false }],
+          },
+        },
+      ],
+      adminKey,
+      WAIT_MS + 90_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    const person = (await importAll([{ entityType: 'person', externalId: 'p-late', payload: late }])).get('p-late')!;
+    expect(person).toMatchObject({ outcome: 'CREATED' });
+    const both = await waiting;
+    expect(both.get('grp-wait')).toMatchObject({ outcome: 'CREATED' });
+    expect(both.get('act-wait')).toMatchObject({ outcome: 'CREATED' });
+    const group = (await admin(http().get(`/v1/groups/${both.get('grp-wait')!.entityId}`)).expect(200)).body as GroupView;
+    expect(group.members).toEqual([expect.objectContaining({ personId: person.entityId })]);
+    const activity = (await admin(http().get(`/v1/activities/${both.get('act-wait')!.entityId}`)).expect(200)).body as ActivityView;
+    expect(activity.participants).toEqual([expect.objectContaining({ personId: person.entityId })]);
+  }, WAIT_MS + 120_000);
+
   it("should answer 404 to a club-scoped key for another club's organisations, persons, groups and activities", async () => {
     const created = await admin(http().post('/v1/api-keys'))
       .send({ name: 'klubb-a', roles: ['read', 'import'], organisationId: ids['club-a'] })

@@ -4,6 +4,7 @@ import { CALENDAR_MIGRATIONS } from '@stafett/calendar-feeds';
 import { CHANGES_ENTITIES, CHANGES_MIGRATIONS } from '@stafett/changes';
 import { LOK_ENTITIES, LOK_MIGRATIONS } from '@stafett/lok';
 import { CONNECTORS_MIGRATIONS } from '@stafett/connectors';
+import { SHARED_REFERENCES_SCHEMA, sharedReferencesMigration } from '@stafett/entity-pipeline';
 import { GROUP_ENTITIES, GROUP_MIGRATIONS } from '@stafett/group';
 import { ORGANISATION_ENTITIES, ORGANISATION_MIGRATIONS } from '@stafett/organisation';
 import { IMPORTS_ENTITIES, IMPORTS_MIGRATIONS } from '@stafett/imports';
@@ -37,6 +38,8 @@ export const PLATFORM_MIGRATIONS = [
   ...LOK_MIGRATIONS,
   ...CONNECTORS_MIGRATIONS,
   ...CALENDAR_MIGRATIONS,
+  // The projection the all-in-one's services share (SharedReferencesModule); a process per service keeps one in each schema.
+  sharedReferencesMigration(SHARED_REFERENCES_SCHEMA, 1796700000000),
 ];
 
 /** The entities whose imports the all-in-one takes at `POST /v1/imports` (its domain services). */

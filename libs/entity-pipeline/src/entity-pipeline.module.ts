@@ -11,7 +11,8 @@ import { AgreementBookFollower } from './agreements/agreement-book.follower';
 import type { EntityRepository, EntityRules, EntityState, ProjectedEntity } from './domain/entity-rules.port';
 import type { OrganisationTree } from './references/organisation-tree';
 import { ParkedRecordRetrier } from './references/parked-record.retrier';
-import { EntityProjectionConsumer } from './references/projection.consumer';
+import { EntityProjectionConsumer, writerProjection } from './references/projection.consumer';
+import { SharedReferences } from './references/shared-references';
 import { EntityImportConsumer, type ImportConsumerOptions } from './import/entity-import.consumer';
 import { PipelineMetrics } from './metrics/pipeline-metrics';
 import { EntityOutboxRelay } from './relay/entity-outbox.relay';
@@ -42,7 +43,8 @@ export interface EntityPipelineDefinition {
   /**
    * The other entities whose state topics this service projects into its schema (references to
    * them resolve there; `organisation` also gives the subtrees of scoped API keys). Needs the
-   * reference tables (`entityReferencesMigration`).
+   * reference tables (`entityReferencesMigration`). With `SharedReferencesModule` in the process,
+   * the pipeline reads and follows the shared projection instead (its parking lot stays here).
    */
   readonly projections?: readonly ProjectedEntity[];
 }
@@ -56,7 +58,7 @@ class EntityPipelineLifecycle implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly consumer: EntityImportConsumer<EntityState, unknown>,
     private readonly relay: EntityOutboxRelay,
-    private readonly projection: EntityProjectionConsumer,
+    private readonly projection: { begin(): void; end(): Promise<void> },
     private readonly retrier: ParkedRecordRetrier,
     private readonly agreements: AgreementBookFollower,
   ) {}
@@ -98,7 +100,15 @@ export class EntityPipelineModule {
         definition.repository,
         {
           provide: writerToken,
-          inject: [definition.rules, definition.repository, AvroSerde, STAFETT_CONFIG, getDataSourceToken(), AgreementBook],
+          inject: [
+            definition.rules,
+            definition.repository,
+            AvroSerde,
+            STAFETT_CONFIG,
+            getDataSourceToken(),
+            AgreementBook,
+            { token: SharedReferences, optional: true },
+          ],
           useFactory: (
             rules: AnyRules,
             repository: EntityRepository<EntityState>,
@@ -106,33 +116,51 @@ export class EntityPipelineModule {
             config: StafettConfig,
             dataSource: DataSource,
             agreements: AgreementBook,
+            shared: SharedReferences | undefined,
           ): AnyWriter => {
             if (rules.entity !== entity) throw new Error(`the rules of "${rules.entity}" were given for the "${entity}" pipeline`);
-            return new EntityWriter(
+            const writer: AnyWriter = new EntityWriter(
               rules as EntityRules<EntityState, unknown, unknown, unknown>,
               repository,
               serde,
               new TopicNames(definition.topicPrefix ?? config.topicPrefix),
               poolOf(dataSource),
-              { referenceWaitMs: config.referenceWaitMs, referenceKeySecret: referenceKeySecret(config), agreements },
+              {
+                referenceWaitMs: config.referenceWaitMs,
+                referenceKeySecret: referenceKeySecret(config),
+                agreements,
+                ...(shared ? { references: { projection: shared.projection, tree: shared.tree } } : {}),
+              },
             );
+            shared?.join(writer, definition.projections ?? []);
+            return writer;
           },
         },
         {
           provide: lifecycleToken,
-          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics, AgreementBookFollower],
-          useFactory: (writer: AnyWriter, kafka: KafkaClientPort, serde: AvroSerde, config: StafettConfig, metrics: PipelineMetrics, agreements: AgreementBookFollower) =>
+          inject: [writerToken, KAFKA_CLIENT, AvroSerde, STAFETT_CONFIG, PipelineMetrics, AgreementBookFollower, { token: SharedReferences, optional: true }],
+          useFactory: (
+            writer: AnyWriter,
+            kafka: KafkaClientPort,
+            serde: AvroSerde,
+            config: StafettConfig,
+            metrics: PipelineMetrics,
+            agreements: AgreementBookFollower,
+            shared: SharedReferences | undefined,
+          ) =>
             new EntityPipelineLifecycle(
               new EntityImportConsumer(writer, kafka, serde, config, metrics, definition.consumer),
               new EntityOutboxRelay(entity, writer.rules.schema, kafka, config, metrics),
-              new EntityProjectionConsumer(
-                writer,
-                definition.projections ?? [],
-                kafka,
-                serde,
-                metrics,
-                definition.consumer?.consumerGroup && `${definition.consumer.consumerGroup}.projection`,
-              ),
+              // The shared projection's one consumer: the first lifecycle begins it, the first to end stops it.
+              shared ??
+                new EntityProjectionConsumer(
+                  writerProjection(writer),
+                  definition.projections ?? [],
+                  kafka,
+                  serde,
+                  metrics,
+                  definition.consumer?.consumerGroup && `${definition.consumer.consumerGroup}.projection`,
+                ),
               new ParkedRecordRetrier(writer, metrics),
               agreements,
             ),

@@ -25,3 +25,5 @@ export * from './relay/entity-outbox.relay';
 export * from './write/apply-entity-commands.usecase';
 export * from './write/entity-encoders';
 export * from './write/entity-writer';
+export * from './references/shared-references';
+export * from './references/shared-references.module';

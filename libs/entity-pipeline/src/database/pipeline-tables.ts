@@ -69,6 +69,11 @@ export function entityPipelineMigration(schema: string, timestamp: number): new 
  *   with backoff in any case, and a deadline after which they are rejected with UNKNOWN_REFERENCE.
  */
 export function referenceTablesSql(schema: string): string[] {
+  return [...projectionTablesSql(schema), ...parkingTablesSql(schema)];
+}
+
+/** The projection of foreign entities' state topics: `known_entity`, `known_link`, `organisation_edge`. */
+export function projectionTablesSql(schema: string): string[] {
   const s = quoteIdent(schema);
   return [
     `CREATE TABLE ${s}.known_entity (
@@ -96,6 +101,13 @@ export function referenceTablesSql(schema: string): string[] {
       PRIMARY KEY (parent_id, child_id)
     )`,
     `CREATE INDEX ix_organisation_edge_child ON ${s}.organisation_edge (child_id)`,
+  ];
+}
+
+/** The parking lot: `parked_record`, `parked_reference`. */
+export function parkingTablesSql(schema: string): string[] {
+  const s = quoteIdent(schema);
+  return [
     `CREATE TABLE ${s}.parked_record (
       record_id uuid PRIMARY KEY,
       seq bigint GENERATED ALWAYS AS IDENTITY,
@@ -134,6 +146,27 @@ export function entityReferencesMigration(schema: string, timestamp: number): ne
     }
     async down(runner: QueryRunner): Promise<void> {
       for (const sql of dropReferenceTablesSql(schema)) await runner.query(sql);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
+/**
+ * A migration creating the projection that the services of one process share (`SharedReferences`):
+ * the schema, its projection tables and the projection consumer's stored offsets. The services'
+ * parking lots stay in their own schemas.
+ */
+export function sharedReferencesMigration(schema: string, timestamp: number): new () => MigrationInterface {
+  const name = `CreateSharedReferences${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
+  const migration = class implements MigrationInterface {
+    name = name;
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      for (const sql of [...projectionTablesSql(schema), ...consumerOffsetTableSql(schema)]) await runner.query(sql);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
     }
   };
   Object.defineProperty(migration, 'name', { value: name });

@@ -2,30 +2,30 @@
 import { TopicNames } from '@stafett/contracts';
 import { TransientError, type AvroSerde, type ConsumedMessage, type KafkaClientPort } from '@stafett/kafka';
 import { PipelineMetrics } from '../metrics/pipeline-metrics';
-import type { EntityWriter } from '../write/entity-writer';
-import type { EntityState } from '../domain/entity-rules.port';
-import { EntityProjectionConsumer } from './projection.consumer';
+import { EntityProjectionConsumer, type ProjectionTarget } from './projection.consumer';
 
 describe(EntityProjectionConsumer.name, () => {
   it('should not hand a state record to the DLQ when the schema registry is away', async () => {
     const topics = new TopicNames('');
     const applied: unknown[] = [];
     const tx = { query: async () => ({ rows: [] }) };
-    const writer = {
-      rules: { entity: 'widget', schema: 'widgets' },
+    const target = {
+      name: 'widget',
+      schema: 'widgets',
       topics,
+      ready: async () => undefined,
       transaction: async <T>(work: (t: typeof tx) => Promise<T>) => work(tx),
-      applyProjection: async (_tx: unknown, _entity: string, records: unknown[]) => {
+      project: async (_tx: unknown, _entity: string, records: unknown[]) => {
         applied.push(...records);
-        return { upserted: records.length, removed: 0, derived: [] };
+        return [];
       },
-    } as unknown as EntityWriter<EntityState, unknown, unknown, unknown>;
+    } as unknown as ProjectionTarget;
     const serde = {
       decode: async () => {
         throw new TransientError('REGISTRY_UNAVAILABLE', 'the schema registry did not answer');
       },
     } as unknown as AvroSerde;
-    const consumer = new EntityProjectionConsumer(writer, ['organisation'], {} as KafkaClientPort, serde, new PipelineMetrics());
+    const consumer = new EntityProjectionConsumer(target, ['organisation'], {} as KafkaClientPort, serde, new PipelineMetrics());
     const message: ConsumedMessage = {
       topic: topics.state('organisation'),
       partition: 0,

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { entityContracts, projectedType, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
+import type { TopicNames } from '@stafett/contracts';
 import { BACKGROUND_BATCHING, isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
+import type { SqlExecutor } from '@stafett/outbox';
 import type avro from 'avsc';
 import { ConsumerOffsets, partitionKey } from '../database/consumer-offsets';
 import type { EntityOutcome } from '../domain/entity-command';
@@ -13,6 +15,42 @@ import type { ProjectedState } from './reference-projection';
 
 const VERSION_HEADER = 'stafett.entity.version';
 
+/** A change that the rules of `entity` derived from removed foreign entities (a group loses an erased member). */
+export interface DerivedChange {
+  readonly entity: string;
+  readonly outcome: EntityOutcome<EntityState>;
+}
+
+/**
+ * Where a projection consumer applies state records: one service's writer (`writerProjection`), or
+ * the projection the services of one process share (`SharedReferences`).
+ */
+export interface ProjectionTarget {
+  /** Names the consumer in logs. */
+  readonly name: string;
+  /** The schema whose `consumer_offset` keeps the applied offsets. */
+  readonly schema: string;
+  readonly topics: TopicNames;
+  /** Resolves once derived changes can be applied (the writers' output schemas are registered). */
+  ready(): Promise<unknown>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies one entity kind's state records (in topic order) in the caller's transaction, and what follows them. */
+  project(tx: SqlExecutor, entity: ProjectedEntity, records: readonly ProjectedState[]): Promise<readonly DerivedChange[]>;
+}
+
+/** A service's own projection, in its schema, kept by its writer. */
+export function writerProjection(writer: EntityWriter<EntityState, unknown, unknown, unknown>): ProjectionTarget {
+  const entity = writer.rules.entity;
+  return {
+    name: entity,
+    schema: writer.rules.schema,
+    topics: writer.topics,
+    ready: () => writer.ready(),
+    transaction: (work) => writer.transaction(work),
+    project: async (tx, projected, records) => (await writer.applyProjection(tx, projected, records)).derived.map((outcome) => ({ entity, outcome })),
+  };
+}
+
 /** One partition's state records, decoded, on their way into a shared transaction. */
 interface ProjectionBatch {
   readonly topic: string;
@@ -23,7 +61,7 @@ interface ProjectionBatch {
 }
 
 /**
- * Keeps this service's projection of other entities (`projections` of the pipeline definition) from
+ * Keeps a projection of other entities (`projections` of the pipeline definition) from
  * their compacted state topics, from the beginning: each partition's batch in one transaction with
  * its stored offset (a redelivery changes nothing), which also wakes the parked records waiting
  * for the entities that appeared and applies what the rules derive from removed ones (a group loses
@@ -37,21 +75,21 @@ export class EntityProjectionConsumer {
   private readonly readers = new Map<string, { entity: ProjectedEntity; type: avro.Type }>();
 
   constructor(
-    private readonly writer: EntityWriter<EntityState, unknown, unknown, unknown>,
+    private readonly target: ProjectionTarget,
     private readonly entities: readonly ProjectedEntity[],
     private readonly kafka: KafkaClientPort,
     private readonly serde: AvroSerde,
     private readonly metrics: PipelineMetrics,
     private readonly consumerGroup?: string,
   ) {
-    this.log = new Logger(`${writer.rules.entity}-projection`);
-    this.start = new RetryingStart(`${writer.rules.entity} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
-    this.offsets = new ConsumerOffsets(writer.rules.schema);
-    for (const entity of entities) this.readers.set(writer.topics.state(entity), { entity, type: projectedType(entityContracts(entity).state, PROJECTED_FIELDS[entity]) });
+    this.log = new Logger(`${target.name}-projection`);
+    this.start = new RetryingStart(`${target.name} projection consumer`, { warn: (o, m) => this.log.warn({ ...o, msg: m }) }, kafka.closing);
+    this.offsets = new ConsumerOffsets(target.schema);
+    for (const entity of entities) this.readers.set(target.topics.state(entity), { entity, type: projectedType(entityContracts(entity).state, PROJECTED_FIELDS[entity]) });
   }
 
   get groupId(): string {
-    return this.consumerGroup ?? `${this.writer.topics.prefix}stafett.${this.writer.rules.entity}-service.projection`;
+    return this.consumerGroup ?? `${this.target.topics.prefix}stafett.${this.target.name}-service.projection`;
   }
 
   begin(): void {
@@ -68,15 +106,15 @@ export class EntityProjectionConsumer {
   }
 
   private async run(): Promise<void> {
-    const prefix = this.writer.topics.prefix;
+    const prefix = this.target.topics.prefix;
     // The state topics exist before their service first runs, so a projection can subscribe to them.
     const topics = new Map([...topicDefinitions({ prefix }), ...this.entities.flatMap((e) => entityTopicDefinitions(e, { prefix }))].map((t) => [t.topic, t]));
     await provisionTopics(this.kafka, [...topics.values()]);
-    await this.writer.ready();
+    await this.target.ready();
     // The partitions' batches that wait together share one transaction (group commit): a projection
     // pays its statements per fetch, not per partition. One transaction at a time keeps wakes and
     // derived changes in the order of their state records.
-    const coalescer = new ImportCoalescer<ProjectionBatch, readonly EntityOutcome<EntityState>[]>(
+    const coalescer = new ImportCoalescer<ProjectionBatch, readonly DerivedChange[]>(
       (batches) => this.applyBatches(batches),
       (b) => b.records.length,
       { concurrency: 1, maxRecords: 8_000 },
@@ -84,7 +122,7 @@ export class EntityProjectionConsumer {
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       topics: [...this.readers.keys()],
-      dlqTopic: this.writer.topics.dlq,
+      dlqTopic: this.target.topics.dlq,
       fromBeginning: true,
       maxBatchSize: 2_000,
       partitionsConcurrently: 6 * this.readers.size,
@@ -94,12 +132,12 @@ export class EntityProjectionConsumer {
       handler: (messages) => this.handle(messages, coalescer),
     });
     await this.consumer.start();
-    this.log.log({ topics: [...this.readers.keys()] }, `${this.writer.rules.entity} projection of ${this.entities.join(', ')} started`);
+    this.log.log({ topics: [...this.readers.keys()] }, `${this.target.name} projection of ${this.entities.join(', ')} started`);
   }
 
   private async handle(
     messages: readonly ConsumedMessage[],
-    coalescer: ImportCoalescer<ProjectionBatch, readonly EntityOutcome<EntityState>[]>,
+    coalescer: ImportCoalescer<ProjectionBatch, readonly DerivedChange[]>,
   ): Promise<{ failed: { message: ConsumedMessage; error: unknown }[] }> {
     const { topic, partition } = messages[0];
     const reader = this.readers.get(topic);
@@ -123,8 +161,12 @@ export class EntityProjectionConsumer {
       }
     }
     const derived = await coalescer.submit({ topic, partition, entity: reader.entity, records, lastOffset: messages[messages.length - 1].offset });
-    for (const o of derived) this.metrics.outcomes.inc({ entity: this.writer.rules.entity, outcome: o.outcome, code: o.reasons[0]?.code ?? '' });
-    if (derived.length > 0) this.log.log({ from: reader.entity, changes: derived.length }, `${this.writer.rules.entity} changes derived from removed ${reader.entity} entities`);
+    const counts = new Map<string, number>();
+    for (const { entity, outcome: o } of derived) {
+      this.metrics.outcomes.inc({ entity, outcome: o.outcome, code: o.reasons[0]?.code ?? '' });
+      counts.set(entity, (counts.get(entity) ?? 0) + 1);
+    }
+    for (const [entity, changes] of counts) this.log.log({ from: reader.entity, changes }, `${entity} changes derived from removed ${reader.entity} entities`);
     return { failed };
   }
 
@@ -133,8 +175,8 @@ export class EntityProjectionConsumer {
    * stored offset on (a redelivery changes nothing), one `applyProjection` per projected entity in
    * the order the batches came, and every partition's offset moved with them.
    */
-  private async applyBatches(batches: readonly ProjectionBatch[]): Promise<(readonly EntityOutcome<EntityState>[])[]> {
-    return this.writer.transaction(async (tx) => {
+  private async applyBatches(batches: readonly ProjectionBatch[]): Promise<(readonly DerivedChange[])[]> {
+    return this.target.transaction(async (tx) => {
       const next = await this.offsets.lock(tx, batches);
       const byEntity = new Map<ProjectedEntity, ProjectedState[]>();
       for (const b of batches) {
@@ -143,11 +185,10 @@ export class EntityProjectionConsumer {
         for (const r of b.records) if (BigInt(r.offset) >= from) list.push(r);
         byEntity.set(b.entity, list);
       }
-      const derived: EntityOutcome<EntityState>[] = [];
+      const derived: DerivedChange[] = [];
       for (const [entity, records] of byEntity) {
         if (records.length === 0) continue;
-        const applied = await this.writer.applyProjection(tx, entity, records);
-        derived.push(...applied.derived);
+        derived.push(...(await this.target.project(tx, entity, records)));
       }
       await this.offsets.advance(
         tx,

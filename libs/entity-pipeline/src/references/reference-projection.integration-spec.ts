@@ -127,7 +127,7 @@ describe(ReferenceProjection.name, () => {
         { id: p1, version: 3, state: person(p1, [own]) },
         { id: p2, version: 1, state: person(p2, [shared]) },
       ]);
-      expect(moved.upserted.sort()).toEqual([p1, p2].sort());
+      expect([...moved.upserted].sort()).toEqual([p1, p2].sort());
       expect((await byLink(shared))?.id).toBe(p2);
       expect((await byLink(own))?.id).toBe(p1);
     });

@@ -11,6 +11,13 @@ export interface ProjectedState {
   readonly state: Record<string, unknown> | null;
 }
 
+/** What applying state records changed: the entities kept, those removed by tombstones, and the reference keys (id, links, natural key) now known. */
+export interface ProjectionApplied {
+  readonly upserted: readonly string[];
+  readonly removed: readonly string[];
+  readonly keys: readonly string[];
+}
+
 interface KnownRow {
   entity: ProjectedEntity;
   id: string;
@@ -55,7 +62,7 @@ export class ReferenceProjection {
    * kept is skipped). Returns what changed: the states kept and the ids removed by tombstones, and
    * the reference keys (id, links, natural key) of the entities that are now known.
    */
-  async apply(tx: SqlExecutor, entity: ProjectedEntity, records: readonly ProjectedState[]): Promise<{ upserted: string[]; removed: string[]; keys: string[] }> {
+  async apply(tx: SqlExecutor, entity: ProjectedEntity, records: readonly ProjectedState[]): Promise<ProjectionApplied> {
     const latest = new Map<string, ProjectedState>();
     for (const r of records) {
       const before = latest.get(r.id);
@@ -144,7 +151,7 @@ export class ReferenceProjection {
    * lookup and no delete. The two link sub-statements touch disjoint rows (a link is either claimed
    * by an applied entity of the batch or not), as one statement requires.
    */
-  private async upsertStates(tx: SqlExecutor, entity: ProjectedEntity, states: readonly ProjectedState[]): Promise<{ upserted: string[]; removed: string[]; keys: string[] }> {
+  private async upsertStates(tx: SqlExecutor, entity: ProjectedEntity, states: readonly ProjectedState[]): Promise<ProjectionApplied> {
     const upserts = states.map((r) => {
       const facts = projectionFacts(entity, r.state!);
       // The keyed hash once per entity: it is both the stored natural key and the wake key.

@@ -12,7 +12,7 @@ import { createHmac } from 'node:crypto';
 import type { StafettConfig } from '@stafett/config';
 import { ParkingLot } from '../references/parking-lot';
 import { ReferenceKeys } from '../references/reference-keys';
-import { ReferenceProjection, type ProjectedState } from '../references/reference-projection';
+import { ReferenceProjection, type ProjectedState, type ProjectionApplied } from '../references/reference-projection';
 import { OrganisationTree } from '../references/organisation-tree';
 import type { ProjectedEntity } from '../domain/entity-rules.port';
 import type { SqlExecutor } from '@stafett/outbox';
@@ -62,6 +62,11 @@ export interface WriterOptions {
   readonly referenceKeySecret: Buffer;
   /** The integration agreements whose field ownership the writes obey; default none. */
   readonly agreements?: AgreementBook;
+  /**
+   * The projection of foreign entities and the organisation tree this writer reads, when the
+   * services of one process share them (`SharedReferences`); default: its own, in its schema.
+   */
+  readonly references?: { readonly projection: ReferenceProjection; readonly tree: OrganisationTree };
 }
 
 /**
@@ -113,8 +118,8 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     this.offsets = new ConsumerOffsets(rules.schema);
     this.store = new EntityStore(repository, rules.schema);
     this.parking = new ParkingLot(rules.schema);
-    this.projection = new ReferenceProjection(rules.schema, new ReferenceKeys(options.referenceKeySecret));
-    this.tree = new OrganisationTree(rules.schema, pool);
+    this.projection = options.references?.projection ?? new ReferenceProjection(rules.schema, new ReferenceKeys(options.referenceKeySecret));
+    this.tree = options.references?.tree ?? new OrganisationTree(rules.schema, pool);
     this.agreements = options.agreements ?? AgreementBook.none();
   }
 
@@ -217,8 +222,7 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
 
   /**
    * Applies state records of a foreign entity to this service's projection, in the caller's
-   * transaction: wakes the parked records waiting for the entities that appeared, and applies the
-   * commands the rules derive from removed ones (`onForeignRemoved`).
+   * transaction, and what follows in this service (`onProjected`).
    */
   async applyProjection(
     tx: SqlExecutor,
@@ -226,13 +230,20 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
     records: readonly ProjectedState[],
   ): Promise<{ upserted: number; removed: number; derived: readonly EntityOutcome<S>[] }> {
     const applied = await this.projection.apply(tx, entity, records);
-    if (applied.keys.length > 0 && (await this.parking.any(tx)) && (await this.parking.wake(tx, applied.keys)) > 0) this.onWoken?.();
-    let derived: EntityOutcome<S>[] = [];
-    if (applied.removed.length > 0 && this.rules.onForeignRemoved) {
-      const commands = await this.rules.onForeignRemoved(tx, entity, applied.removed);
-      if (commands.length > 0) derived = await (await this.ready()).execute(tx, commands);
-    }
+    const derived = await this.onProjected(tx, entity, applied);
     return { upserted: applied.upserted.length, removed: applied.removed.length, derived };
+  }
+
+  /**
+   * What follows a change of the projection this writer reads, in the same transaction: wakes the
+   * parked records waiting for the entities that appeared, and applies the commands the rules
+   * derive from removed ones (`onForeignRemoved`). Returns the derived changes' outcomes.
+   */
+  async onProjected(tx: SqlExecutor, entity: ProjectedEntity, applied: ProjectionApplied): Promise<EntityOutcome<S>[]> {
+    if (applied.keys.length > 0 && (await this.parking.any(tx)) && (await this.parking.wake(tx, applied.keys)) > 0) this.onWoken?.();
+    if (applied.removed.length === 0 || !this.rules.onForeignRemoved) return [];
+    const commands = await this.rules.onForeignRemoved(tx, entity, applied.removed);
+    return commands.length > 0 ? (await this.ready()).execute(tx, commands) : [];
   }
 
   /** VACUUMs the parking lot's tables (outside a transaction; autovacuum may be off). */
