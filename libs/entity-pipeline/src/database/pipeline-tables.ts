@@ -40,17 +40,26 @@ export function consumerOffsetTableSql(schema: string): string[] {
 
 /** A migration creating the pipeline's tables in `schema` (for a domain that starts on the pipeline). */
 export function entityPipelineMigration(schema: string, timestamp: number): new () => MigrationInterface {
-  const name = `CreateEntityPipeline${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
+  const s = quoteIdent(schema);
+  return schemaMigration('CreateEntityPipeline', schema, timestamp, {
+    up: [...outboxTableSql(schema), ...externalIdTableSql(schema), ...consumerOffsetTableSql(schema)],
+    down: [`DROP TABLE ${s}.consumer_offset`, `DROP TABLE ${s}.external_id`, ...dropOutboxSql(schema)],
+  });
+}
+
+/**
+ * A TypeORM migration class running `up` (or `down`) statement by statement, named
+ * `<kind><Schema in PascalCase><timestamp>` (the name TypeORM records, so it must never change).
+ */
+function schemaMigration(kind: string, schema: string, timestamp: number, sql: { up: readonly string[]; down: readonly string[] }): new () => MigrationInterface {
+  const name = `${kind}${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
   const migration = class implements MigrationInterface {
     name = name;
     async up(runner: QueryRunner): Promise<void> {
-      for (const sql of [...outboxTableSql(schema), ...externalIdTableSql(schema), ...consumerOffsetTableSql(schema)]) await runner.query(sql);
+      for (const statement of sql.up) await runner.query(statement);
     }
     async down(runner: QueryRunner): Promise<void> {
-      const s = quoteIdent(schema);
-      await runner.query(`DROP TABLE ${s}.consumer_offset`);
-      await runner.query(`DROP TABLE ${s}.external_id`);
-      for (const sql of dropOutboxSql(schema)) await runner.query(sql);
+      for (const statement of sql.down) await runner.query(statement);
     }
   };
   Object.defineProperty(migration, 'name', { value: name });
@@ -138,18 +147,7 @@ export function dropReferenceTablesSql(schema: string): string[] {
 
 /** A migration creating the reference tables (projections, parking) in `schema`. */
 export function entityReferencesMigration(schema: string, timestamp: number): new () => MigrationInterface {
-  const name = `CreateEntityReferences${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
-  const migration = class implements MigrationInterface {
-    name = name;
-    async up(runner: QueryRunner): Promise<void> {
-      for (const sql of referenceTablesSql(schema)) await runner.query(sql);
-    }
-    async down(runner: QueryRunner): Promise<void> {
-      for (const sql of dropReferenceTablesSql(schema)) await runner.query(sql);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+  return schemaMigration('CreateEntityReferences', schema, timestamp, { up: referenceTablesSql(schema), down: dropReferenceTablesSql(schema) });
 }
 
 /**
@@ -158,17 +156,8 @@ export function entityReferencesMigration(schema: string, timestamp: number): ne
  * parking lots stay in their own schemas.
  */
 export function sharedReferencesMigration(schema: string, timestamp: number): new () => MigrationInterface {
-  const name = `CreateSharedReferences${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
-  const migration = class implements MigrationInterface {
-    name = name;
-    async up(runner: QueryRunner): Promise<void> {
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-      for (const sql of [...projectionTablesSql(schema), ...consumerOffsetTableSql(schema)]) await runner.query(sql);
-    }
-    async down(runner: QueryRunner): Promise<void> {
-      await runner.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+  return schemaMigration('CreateSharedReferences', schema, timestamp, {
+    up: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`, ...projectionTablesSql(schema), ...consumerOffsetTableSql(schema)],
+    down: [`DROP SCHEMA ${quoteIdent(schema)} CASCADE`],
+  });
 }

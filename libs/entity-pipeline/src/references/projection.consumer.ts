@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { entityContracts, projectedType, entityTopicDefinitions, topicDefinitions } from '@stafett/contracts';
-import type { TopicNames } from '@stafett/contracts';
+import { entityContracts, projectedType, entityTopicDefinitions, topicDefinitions, type TopicNames } from '@stafett/contracts';
 import { BACKGROUND_BATCHING, isTransient, provisionTopics, RetryingStart, type AvroSerde, type ConsumedMessage, type KafkaClientPort, type KafkaConsumerPort } from '@stafett/kafka';
 import type { SqlExecutor } from '@stafett/outbox';
 import type avro from 'avsc';
