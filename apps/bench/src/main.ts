@@ -233,7 +233,7 @@ interface PipelineResult {
   median: number;
   runs: { registerBefore: number; recordsPerSecond: number }[];
   run: { records: number; maxOutboxBacklog: number; maxConsumerLag: number; settleMs: number; processes: Record<string, { cpuSeconds: number; peakRssMiB: number }> };
-  latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number; stagesP50Ms: { sentToApplied: number; appliedToRelayed: number } }[];
+  latency: { ratePerSecond: number; p50Ms: number; p99Ms: number; records: number; stagesP50Ms: { sentToApplied: number; appliedToRelayed: number; relayedToRead: number } }[];
   outbox: { bytes: number; rows: number };
 }
 
@@ -269,7 +269,7 @@ function report(r: Record<string, unknown>): void {
     );
     for (const l of p.latency)
       lines.push(
-        `| ${id} | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms |`,
+        `| ${id} | end-to-end latency at a steady ${fmt(l.ratePerSecond)}/s | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms | ${fmt(l.records)} records; stage medians: sent → applied ${l.stagesP50Ms.sentToApplied} ms, applied → relayed ${l.stagesP50Ms.appliedToRelayed} ms, relayed → read ${l.stagesP50Ms.relayedToRead} ms |`,
       );
     lines.push('');
     lines.push(`| ${id} run | persons in the register before | records/s | vs run 1 |`);

@@ -21,7 +21,7 @@ export interface PipelineRun {
 }
 
 export interface LatencyRun {
-  readonly stagesP50Ms: { readonly sentToApplied: number; readonly appliedToRelayed: number };
+  readonly stagesP50Ms: { readonly sentToApplied: number; readonly appliedToRelayed: number; readonly relayedToRead: number };
   readonly ratePerSecond: number;
   readonly records: number;
   readonly p50Ms: number;
@@ -57,7 +57,7 @@ export class PipelineBenchmark {
   /** recordId -> time its event was read */
   private readonly seen = new Map<string, number>();
   /** recordId -> [event occurredAt (the service applied it), event record timestamp (the relay sent it)], epoch ms */
-  private readonly stages = new Map<string, [number, number]>();
+  private readonly stages = new Map<string, [applied: number, relayed: number, read: number]>();
   private waiter: { count: number; ids: Set<string>; resolve: () => void } | undefined;
 
   constructor(
@@ -109,11 +109,12 @@ export class PipelineBenchmark {
       maxBatchSize: 5_000,
       handler: async (messages) => {
         const now = performance.now();
+        const epoch = Date.now();
         const { decoded } = await this.serde.decodeBatch<PersonChanged>(messages, reader);
         for (const { value, message } of decoded) {
           if (value.causationId && !this.seen.has(value.causationId)) {
             this.seen.set(value.causationId, now);
-            this.stages.set(value.causationId, [value.occurredAt.getTime(), Number(message.timestamp)]);
+            this.stages.set(value.causationId, [value.occurredAt.getTime(), Number(message.timestamp), epoch]);
             if (this.waiter?.ids.has(value.causationId) && --this.waiter.count === 0) this.waiter.resolve();
           }
         }
@@ -188,10 +189,15 @@ export class PipelineBenchmark {
     await this.expect(all);
     const latencies = all.map((r) => this.seen.get(r.recordId)! - sentAt.get(r.recordId)!).sort((a, b) => a - b);
     // Where the time goes (median of each stage, epoch clocks of one machine): sent → applied (consumer
-    // fetch + transaction up to the use case), applied → relayed (commit, relay wake-up, send), relayed → read.
+    // fetch + transaction up to the use case), applied → relayed (commit, relay wake-up, send), relayed →
+    // read (the broker's ack, the reader's fetch).
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const stage = (f: (s: [number, number], sent: number) => number) => Math.round(median(all.map((r) => f(this.stages.get(r.recordId)!, sentAtEpoch.get(r.recordId)!))));
-    const stages = { sentToApplied: stage(([applied], sent) => applied - sent), appliedToRelayed: stage(([applied, relayed]) => relayed - applied) };
+    const stage = (f: (s: [number, number, number], sent: number) => number) => Math.round(median(all.map((r) => f(this.stages.get(r.recordId)!, sentAtEpoch.get(r.recordId)!))));
+    const stages = {
+      sentToApplied: stage(([applied], sent) => applied - sent),
+      appliedToRelayed: stage(([applied, relayed]) => relayed - applied),
+      relayedToRead: stage(([, relayed, read]) => read - relayed),
+    };
     return { ratePerSecond: perTick * 100, records: all.length, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), stagesP50Ms: stages };
   }
 
