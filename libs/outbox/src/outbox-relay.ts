@@ -19,8 +19,8 @@ export interface OutboxRelayOptions {
   /** Fallback poll when no NOTIFY arrives; default 1,000 ms. */
   readonly pollIntervalMs?: number;
   readonly logger?: RelayLogger;
-  /** Called with the number of rows published per round (metrics). */
-  readonly onPublished?: (count: number) => void;
+  /** Called after each round that published rows, with their number and the round's duration (metrics). */
+  readonly onPublished?: (count: number, seconds: number) => void;
   /** Test-only fault injection: called after the broker acked a round and before its rows are deleted. */
   readonly faultPoint?: () => void;
   /** Rows deleted between two VACUUMs of the outbox; default 20,000 (and at most a minute apart while rows are deleted). */
@@ -176,6 +176,7 @@ export class OutboxRelay {
 
   private async publishOnce(): Promise<number> {
     this.notified = false; // anything committed from now on is seen by this round or wakes the next
+    const started = performance.now();
     // The claim goes with the BEGIN (one round trip). A lost delete only means the rows are sent
     // again (at-least-once): no need to wait for the WAL flush.
     const published = await inTransaction(
@@ -192,7 +193,7 @@ export class OutboxRelay {
       },
       `BEGIN; SET LOCAL synchronous_commit TO off; ${claimSql(this.table, this.batchSize)}`,
     );
-    if (published > 0) this.options.onPublished?.(published);
+    if (published > 0) this.options.onPublished?.(published, (performance.now() - started) / 1000);
     return published;
   }
 

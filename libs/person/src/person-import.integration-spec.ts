@@ -117,8 +117,12 @@ describe(PersonModule.name, () => {
     });
   });
 
-  it('should expose records in, outcomes by code, outbox backlog and consumer lag on /metrics', async () => {
+  it('should expose records in, outcomes by code, outbox backlog, consumer lag and the durations of transactions and relay rounds on /metrics', async () => {
     const metrics = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+    // Where a record's time goes: every import transaction and every relay round that published, as histograms.
+    expect(metrics).toMatch(/stafett_import_transaction_seconds_count\{entity="person"\} [1-9]\d*/);
+    expect(metrics).toMatch(/stafett_import_transaction_seconds_bucket\{le="0.1",entity="person"\} \d+/);
+    expect(metrics).toMatch(/stafett_outbox_relay_round_seconds_count\{entity="person"\} [1-9]\d*/);
     expect(metrics).toMatch(/stafett_import_records_total\{entity="person"\} [1-9]\d*/);
     expect(metrics).toMatch(/stafett_import_outcomes_total\{entity="person",outcome="REJECTED",code="INVALID_CHECKSUM"\} 20/);
     expect(metrics).toMatch(/stafett_outbox_backlog\{entity="person"\} \d+/);

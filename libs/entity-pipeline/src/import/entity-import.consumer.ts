@@ -94,7 +94,12 @@ export class EntityImportConsumer<S extends EntityState, P> {
     const batchSize = this.options.batchSize ?? 2_000;
     // The partitions' batches that wait together share one transaction (group commit).
     const coalescer = new ImportCoalescer<PartitionBatch<P>, ImportApplied<S>>(
-      (batches) => this.writer.applyImports(batches),
+      async (batches) => {
+        const started = performance.now();
+        const applied = await this.writer.applyImports(batches);
+        this.metrics.importTransaction.observe({ entity }, (performance.now() - started) / 1000);
+        return applied;
+      },
       (b) => b.records.length,
       { concurrency: 2, maxRecords: 2 * batchSize },
     );

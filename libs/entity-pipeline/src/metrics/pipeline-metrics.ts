@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Counter, Gauge, register, type Metric } from 'prom-client';
+import { Counter, Gauge, Histogram, register, type Metric } from 'prom-client';
 
 type Source<T> = () => Promise<T>;
 
@@ -19,6 +19,8 @@ export class PipelineMetrics implements OnModuleDestroy {
   readonly recordsIn: Counter<'entity'>;
   readonly outcomes: Counter<'entity' | 'outcome' | 'code'>;
   readonly published: Counter<'entity'>;
+  readonly importTransaction: Histogram<'entity'>;
+  readonly relayRound: Histogram<'entity'>;
 
   constructor() {
     this.recordsIn = new Counter({
@@ -37,6 +39,22 @@ export class PipelineMetrics implements OnModuleDestroy {
       name: 'stafett_outbox_published_total',
       help: 'Outbox rows (changes) published to Kafka',
       labelNames: ['entity'],
+      registers: [],
+    });
+    // Where a record's latency goes (docs/benchmarks.md, issue 8's ninth round): a few ms each at a light load.
+    const buckets = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+    this.importTransaction = new Histogram({
+      name: 'stafett_import_transaction_seconds',
+      help: 'Import transactions that committed (one or more partition batches), from taking a pooled connection to COMMIT',
+      labelNames: ['entity'],
+      buckets,
+      registers: [],
+    });
+    this.relayRound = new Histogram({
+      name: 'stafett_outbox_relay_round_seconds',
+      help: 'Outbox relay rounds that published rows: claim, send to Kafka and its acknowledgement, commit',
+      labelNames: ['entity'],
+      buckets,
       registers: [],
     });
     const backlogs = this.backlogs;
@@ -78,7 +96,7 @@ export class PipelineMetrics implements OnModuleDestroy {
         }
       },
     });
-    this.metrics = [this.recordsIn, this.outcomes, this.published, backlog, lag, parked];
+    this.metrics = [this.recordsIn, this.outcomes, this.published, this.importTransaction, this.relayRound, backlog, lag, parked];
     // The newest app's metrics win (tests start apps one after another; a failed start must not
     // block the next one with "already registered").
     for (const m of this.metrics) {

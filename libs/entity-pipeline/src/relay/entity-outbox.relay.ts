@@ -46,7 +46,10 @@ export class EntityOutboxRelay {
         warn: (o, m) => this.log.warn({ ...o, msg: m }),
         error: (o, m) => this.log.error({ ...o, msg: m }),
       },
-      onPublished: (n) => this.metrics.published.inc({ entity: this.entity }, n),
+      onPublished: (n, seconds) => {
+        this.metrics.published.inc({ entity: this.entity }, n);
+        this.metrics.relayRound.observe({ entity: this.entity }, seconds);
+      },
       faultPoint: () => crashAt(this.config, 'outbox.after-ack'),
     });
     this.relay.start();
