@@ -56,7 +56,7 @@ export class PipelineBenchmark {
   private reader: KafkaConsumerPort | undefined;
   /** recordId -> time its event was read */
   private readonly seen = new Map<string, number>();
-  /** recordId -> [event occurredAt (the service applied it), event record timestamp (the relay sent it)], epoch ms */
+  /** recordId -> [event occurredAt (the service applied it), event record timestamp (the relay sent it), when the reader got it], epoch ms */
   private readonly stages = new Map<string, [applied: number, relayed: number, read: number]>();
   private waiter: { count: number; ids: Set<string>; resolve: () => void } | undefined;
 

@@ -46,14 +46,14 @@ export class ConsumerOffsets {
    * concurrent first batch of the same partition waits for the other's commit and sees its offset).
    */
   async claimed(tx: SqlExecutor, claims: readonly OffsetClaim[], found: readonly Record<string, unknown>[]): Promise<Map<string, bigint>> {
-    const previous = new Map(found.map((r) => [partitionKey(String(r.topic), Number(r.partition)), BigInt(String(r.previous))]));
+    const previous = new Map(found.map(claimedOffset));
     const missing = merged(claims).filter((m) => !previous.has(partitionKey(m.topic, m.partition)));
     if (missing.length === 0) return previous;
     await tx.query(
       `INSERT INTO ${this.table} (topic, partition, next_offset) SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) ORDER BY t, p ON CONFLICT DO NOTHING`,
       [missing.map((m) => m.topic), missing.map((m) => m.partition)],
     );
-    for (const r of await rows<Record<string, unknown>>(tx, this.claimSql(missing), [])) previous.set(partitionKey(String(r.topic), Number(r.partition)), BigInt(String(r.previous)));
+    for (const [key, offset] of (await rows<Record<string, unknown>>(tx, this.claimSql(missing), [])).map(claimedOffset)) previous.set(key, offset);
     return previous;
   }
 
@@ -70,6 +70,9 @@ export class ConsumerOffsets {
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/** A row `claimSql` returned, as (partition key, offset from before). */
+const claimedOffset = (r: Record<string, unknown>): [string, bigint] => [partitionKey(String(r.topic), Number(r.partition)), BigInt(String(r.previous))];
 
 /** One claim per partition (the furthest), in (topic, partition) order. */
 function merged(claims: readonly OffsetClaim[]): OffsetClaim[] {

@@ -95,9 +95,9 @@ export class EntityImportConsumer<S extends EntityState, P> {
     // The partitions' batches that wait together share one transaction (group commit).
     const coalescer = new ImportCoalescer<PartitionBatch<P>, ImportApplied<S>>(
       async (batches) => {
-        const started = performance.now();
+        const committed = this.metrics.importTransaction.startTimer({ entity });
         const applied = await this.writer.applyImports(batches);
-        this.metrics.importTransaction.observe({ entity }, (performance.now() - started) / 1000);
+        committed();
         return applied;
       },
       (b) => b.records.length,
