@@ -35,7 +35,7 @@ describe('the relay claim and backlog queries', () => {
   });
 
   it('should take the oldest seqs once and delete them by primary key, whatever the statistics say', async () => {
-    const [{ 'QUERY PLAN': [plan] }] = (await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${claimSql(table, 10_000)}`)).rows;
+    const [{ 'QUERY PLAN': [plan] }] = (await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${claimSql(table).replace('$1', '10000')}`)).rows;
     const all = nodes(plan.Plan);
     expect(all.map((n) => n['Node Type'])).not.toContain('Nested Loop');
     expect(all.filter((n) => n['Parent Relationship'] === 'InitPlan').map((n) => n['Node Type'])).toEqual(['Limit']);
@@ -50,7 +50,7 @@ describe('the relay claim and backlog queries', () => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ seq: string }>(claimSql(table, 10_000));
+      const { rows } = await client.query<{ seq: string }>(claimSql(table), [10_000]);
       const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
       expect({ count: seqs.length, first: seqs[0], last: seqs[seqs.length - 1] }).toEqual({ count: 10_000, first: 1, last: 10_000 });
     } finally {
@@ -70,9 +70,9 @@ describe('the relay claim and backlog queries', () => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(claimSql(table, 10_000));
+      await client.query(claimSql(table), [10_000]);
       expect(await backlog(client)).toBe(20_000);
-      await client.query(claimSql(table, 30_000));
+      await client.query(claimSql(table), [30_000]);
       expect(await backlog(client)).toBe(0);
     } finally {
       await client.query('ROLLBACK');

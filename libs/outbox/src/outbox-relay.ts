@@ -39,9 +39,8 @@ interface OutboxRow {
  * `reltuples = 0`). The `IN (subquery)` form got a nested-loop semi join from such statistics that
  * ran the subquery again for every row of a 650,000-row backlog.
  */
-export function claimSql(table: string, limit: number): string {
-  if (!(Number.isSafeInteger(limit) && limit > 0)) throw new Error(`not a claim size: ${limit}`);
-  return `DELETE FROM ${table} WHERE seq = ANY (ARRAY(SELECT seq FROM ${table} ORDER BY seq LIMIT ${limit})) RETURNING seq, messages`;
+export function claimSql(table: string): string {
+  return `DELETE FROM ${table} WHERE seq = ANY (ARRAY(SELECT seq FROM ${table} ORDER BY seq LIMIT $1)) RETURNING seq, messages`;
 }
 
 /**
@@ -177,12 +176,11 @@ export class OutboxRelay {
   private async publishOnce(): Promise<number> {
     this.notified = false; // anything committed from now on is seen by this round or wakes the next
     const started = performance.now();
-    // The claim goes with the BEGIN (one round trip). A lost delete only means the rows are sent
-    // again (at-least-once): no need to wait for the WAL flush.
+    // A lost delete only means the rows are sent again (at-least-once): no need to wait for the WAL flush.
     const published = await inTransaction(
       this.pool,
-      async (_tx, claimed) => {
-        const rows = claimed as unknown as OutboxRow[];
+      async (tx) => {
+        const { rows } = await tx.query<OutboxRow>(claimSql(this.table), [this.batchSize]);
         if (rows.length > 0) {
           // RETURNING keeps no order: seq order is per-entity order.
           rows.sort((a, b) => a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
@@ -191,7 +189,7 @@ export class OutboxRelay {
         }
         return rows.length;
       },
-      `BEGIN; SET LOCAL synchronous_commit TO off; ${claimSql(this.table, this.batchSize)}`,
+      'BEGIN; SET LOCAL synchronous_commit TO off',
     );
     if (published > 0) this.options.onPublished?.(published, (performance.now() - started) / 1000);
     return published;

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -14,11 +14,9 @@ export function poolOf(dataSource: DataSource): Pool {
 
 /**
  * Runs `work` in one transaction on one pooled connection and rolls back on any error. `begin`
- * may add settings local to the transaction (e.g. `SET LOCAL synchronous_commit TO off`) and, to
- * save a round trip, a first statement (without parameters: `begin` is sent as one simple query);
- * `work` receives the rows of `begin`'s last statement (none for a plain `BEGIN`).
+ * may add settings local to the transaction (e.g. `SET LOCAL synchronous_commit TO off`).
  */
-export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient, opened: readonly Record<string, unknown>[]) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // A checked-out client has no 'error' listener: Postgres terminating the connection (a restart)
@@ -26,11 +24,8 @@ export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient, opened
   const onError = () => (broken = true);
   client.on('error', onError);
   try {
-    // Several statements answer with one result each (node-pg: an array), one with a single result.
-    type Opened = QueryResult<Record<string, unknown>>;
-    const results = (await client.query(begin)) as unknown as Opened | Opened[];
-    const last: Opened | undefined = Array.isArray(results) ? results.at(-1) : results;
-    const result = await work(client, last?.rows ?? []);
+    await client.query(begin);
+    const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {

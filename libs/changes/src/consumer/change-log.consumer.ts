@@ -181,11 +181,11 @@ export class ChangeLogConsumer {
     lastMessage: ConsumedMessage,
   ): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
-      const claims = [{ topic, partition, next: BigInt(lastMessage.offset) + 1n }];
-      const next = (await this.offsets.claim(tx, claims)).get(partitionKey(topic, partition)) ?? 0n;
+      const next = (await this.offsets.lock(tx, [{ topic, partition }])).get(partitionKey(topic, partition)) ?? 0n;
       const latest = new Map<string, Organisation | null>();
       for (const d of decoded) if (BigInt(d.message.offset) >= next) latest.set(d.id, d.value);
       await this.store.projectOrganisations(tx, latest);
+      await this.offsets.advance(tx, [{ topic, partition, offset: BigInt(lastMessage.offset) + 1n }]);
     });
   }
 
@@ -205,10 +205,9 @@ export class ChangeLogConsumer {
    * offset are appended in the order the batches came, and every partition's offset moves past its batch.
    */
   async appendBatches(batches: readonly EventsBatch[]): Promise<{ appended: number; erasures: number; redelivered: number }[]> {
-    const claims = batches.map((b) => ({ topic: b.topic, partition: b.partition, next: BigInt(b.lastMessage.offset) + 1n }));
-    // The append lock and the partitions' offsets (locked, read and moved past the batches) go with the BEGIN: one round trip.
-    return inTransaction(this.pool, async (tx, opened) => {
-      const next = await this.offsets.claimed(tx, claims, opened);
+    return inTransaction(this.pool, async (tx) => {
+      await this.store.lockAppends(tx);
+      const next = await this.offsets.lock(tx, batches);
       // One append per entity for all the batches (in the order they came): a statement per
       // transaction, not per partition batch.
       const byEntity = new Map<EntityName, { first: number; events: ConsumedChange[] }>();
@@ -228,8 +227,12 @@ export class ChangeLogConsumer {
         const { appended, erasures } = await this.store.append(tx, entity, events);
         results[first] = { ...results[first], appended, erasures };
       }
+      await this.offsets.advance(
+        tx,
+        batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: BigInt(b.lastMessage.offset) + 1n })),
+      );
       return results;
-    }, `BEGIN; ${this.store.lockAppendsSql}; ${this.offsets.claimSql(claims)}`);
+    });
   }
 
   private async halt(): Promise<void> {

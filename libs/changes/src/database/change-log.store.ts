@@ -52,11 +52,8 @@ export class ChangeLogStore {
 
   /** Takes the append lock for the rest of the caller's transaction. */
   async lockAppends(tx: SqlExecutor): Promise<void> {
-    await tx.query(this.lockAppendsSql);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
   }
-
-  /** The statement `lockAppends` runs (literal: it can go with a transaction's `BEGIN`). */
-  readonly lockAppendsSql = `SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
 
   /**
    * Appends the events of one entity type in order. An erasure (DELETE with `before: null`) first

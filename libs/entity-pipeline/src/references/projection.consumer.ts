@@ -176,10 +176,7 @@ export class EntityProjectionConsumer {
    */
   private async applyBatches(batches: readonly ProjectionBatch[]): Promise<(readonly DerivedChange[])[]> {
     return this.target.transaction(async (tx) => {
-      const next = await this.offsets.claim(
-        tx,
-        batches.map((b) => ({ topic: b.topic, partition: b.partition, next: BigInt(b.lastOffset) + 1n })),
-      );
+      const next = await this.offsets.lock(tx, batches);
       const byEntity = new Map<ProjectedEntity, ProjectedState[]>();
       for (const b of batches) {
         const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
@@ -192,6 +189,10 @@ export class EntityProjectionConsumer {
         if (records.length === 0) continue;
         derived.push(...(await this.target.project(tx, entity, records)));
       }
+      await this.offsets.advance(
+        tx,
+        batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: BigInt(b.lastOffset) + 1n })),
+      );
       // The derived changes are reported once, with the first batch.
       return batches.map((_, i) => (i === 0 ? derived : []));
     });

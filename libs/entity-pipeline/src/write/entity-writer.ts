@@ -157,26 +157,24 @@ export class EntityWriter<S extends EntityState, P, Patch, C> {
    */
   async applyImports(batches: readonly PartitionBatch<P>[]): Promise<ImportApplied<S>[]> {
     const useCase = await this.ready();
-    const claims = batches.map((b) => ({ topic: b.topic, partition: b.partition, next: BigInt(b.lastOffset) + 1n }));
-    // The partitions' offsets are claimed (locked, read and moved past the batches) with the BEGIN: one round trip.
-    return inTransaction(
-      this.pool,
-      async (tx, opened) => {
-        const next = await this.offsets.claimed(tx, claims, opened);
-        const fresh = batches.map((b) => {
-          const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
-          return b.records.filter((r) => BigInt(r.offset) >= from);
-        });
-        const commands = fresh.flatMap((records) => records.map((r) => importCommand(r.record, r.scope)));
-        const outcomes = commands.length > 0 ? await useCase.execute(tx, commands) : [];
-        let at = 0;
-        return batches.map((b, i) => {
-          const mine = outcomes.slice(at, (at += fresh[i].length));
-          return { outcomes: mine, redelivered: b.records.length - fresh[i].length };
-        });
-      },
-      `BEGIN; ${this.offsets.claimSql(claims)}`,
-    );
+    return inTransaction(this.pool, async (tx) => {
+      const next = await this.offsets.lock(tx, batches);
+      const fresh = batches.map((b) => {
+        const from = next.get(partitionKey(b.topic, b.partition)) ?? 0n;
+        return b.records.filter((r) => BigInt(r.offset) >= from);
+      });
+      const commands = fresh.flatMap((records) => records.map((r) => importCommand(r.record, r.scope)));
+      const outcomes = commands.length > 0 ? await useCase.execute(tx, commands) : [];
+      await this.offsets.advance(
+        tx,
+        batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: BigInt(b.lastOffset) + 1n })),
+      );
+      let at = 0;
+      return batches.map((b, i) => {
+        const mine = outcomes.slice(at, (at += fresh[i].length));
+        return { outcomes: mine, redelivered: b.records.length - fresh[i].length };
+      });
+    });
   }
 
   /**
