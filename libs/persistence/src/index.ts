@@ -1,3 +1,4 @@
+export * from './copy-rows';
 export * from './data-source-options';
 export * from './ensure-database';
 export * from './postgres-readiness.check';
