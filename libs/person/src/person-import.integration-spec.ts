@@ -86,6 +86,30 @@ describe(PersonModule.name, () => {
       expect(links[0].n).toBe('0');
     });
 
+    it('should store each created person as its event says (batches of new persons are written by COPY)', async () => {
+      const created = [...first.values()].filter((r) => r.outcome === 'CREATED').map((r) => r.entityId!);
+      const stored = await db.query<{ id: string; first_name: string; last_name: string; birth_date: string; sex: string; address: unknown; email: string; phone: string; version: string }[]>(
+        `SELECT id, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, address, email, phone, version FROM person.person WHERE id = ANY($1::uuid[])`,
+        [created],
+      );
+      const after = new Map(topics.events.filter((e) => created.includes(e.value.entityId)).map((e) => [e.value.entityId, e.value.after!]));
+      expect(stored).toHaveLength(950);
+      const differing = stored.filter((row) => {
+        const a = after.get(row.id)!;
+        return (
+          row.first_name !== a.firstName ||
+          row.last_name !== a.lastName ||
+          row.birth_date !== a.birthDate ||
+          row.sex !== a.sex ||
+          ['street', 'postalCode', 'city', 'countryCode'].some((k) => (row.address as Record<string, unknown> | null)?.[k] !== a.address?.[k as keyof typeof a.address]) ||
+          row.email !== a.email ||
+          row.phone !== a.phone ||
+          row.version !== '1'
+        );
+      });
+      expect(differing).toEqual([]);
+    });
+
     it('should emit nothing when the same 1,000 are imported again: 950 UNCHANGED', async () => {
       const eventsBefore = topics.events.length;
       const again = await topics.importRecords('club-system', items);
