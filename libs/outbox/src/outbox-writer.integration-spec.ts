@@ -3,11 +3,11 @@
  * one INSERT, and both leave the same rows, in batch order, and wake the relay.
  */
 import { Client, Pool } from 'pg';
-import { inTransaction } from '@stafett/persistence';
+import { COPY_FROM_ROWS, inTransaction } from '@stafett/persistence';
 import { testDatabaseUrl, uniqueId } from '@stafett/testing';
 import { OutboxBatch } from './outbox-batch';
 import { outboxChannel, outboxTableSql } from './outbox-migration';
-import { appendToOutbox, COPY_FROM_ROWS } from './outbox-writer';
+import { appendToOutbox } from './outbox-writer';
 
 describe('appendToOutbox', () => {
   const schema = uniqueId('append').replace(/-/g, '_');

@@ -1,4 +1,4 @@
-import { canCopy, copyRows } from '@stafett/persistence';
+import { canCopy, COPY_FROM_ROWS, copyRows } from '@stafett/persistence';
 import { OutboxBatch } from './outbox-batch';
 import type { FramedMessage } from './outbox-frame';
 import { quoteIdent } from './outbox-migration';
@@ -28,6 +28,9 @@ export async function appendToOutbox(tx: SqlExecutor, schema: string, rows: Outb
     for (const e of rows) batch.add(e.aggregateId, e.messages);
   }
   if (batch.size === 0) return;
+  // A large batch by binary COPY: the frames go as they are, and Postgres takes them row by row
+  // instead of copying one large bytea parameter several times (bind message, parameter, the
+  // plan's constant) before cutting it into rows.
   if (batch.size >= COPY_FROM_ROWS && canCopy(tx)) {
     await copyRows(tx, `COPY ${quoteIdent(schema)}.outbox (aggregateid, messages) FROM STDIN (FORMAT binary)`, binaryCopyChunks(batch));
     return;
@@ -38,14 +41,6 @@ export async function appendToOutbox(tx: SqlExecutor, schema: string, rows: Outb
     [batch.aggregateIds, batch.bytes, batch.offsets, batch.lengths],
   );
 }
-
-/**
- * From this many rows on, the rows go by binary COPY: the frames are sent as they are, and Postgres
- * takes them row by row instead of copying one large bytea parameter several times (bind message,
- * parameter, the plan's constant) before cutting it into rows. A small batch keeps the single
- * INSERT, which saves COPY's extra round trip where latency matters.
- */
-export const COPY_FROM_ROWS = 64;
 
 const COPY_CHUNK_BYTES = 32 * 1024;
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');

@@ -1,6 +1,13 @@
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
+/**
+ * From this many rows on, the bulk writes of the import path go by COPY; a smaller batch (the REST
+ * path, a quiet import) keeps its single INSERT, which saves COPY's extra round trip where latency
+ * matters.
+ */
+export const COPY_FROM_ROWS = 64;
+
 /** Bytes of COPY text per CopyData message: small enough that the backend never holds a large buffer. */
 const CHUNK_CHARS = 32 * 1024;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PersonStatus, Sex } from '@stafett/contracts';
 import { rows, type EntityRepository, type Stored } from '@stafett/entity-pipeline';
-import { copyLine, copyRows } from '@stafett/persistence';
+import { COPY_FROM_ROWS, copyLine, copyRows } from '@stafett/persistence';
 import type { SqlExecutor } from '@stafett/outbox';
 import type { MembershipState, PersonState } from '../domain/person.model';
 
@@ -131,9 +131,6 @@ export class PersonRepository implements EntityRepository<PersonState> {
     if (ids.length) await tx.query('DELETE FROM person.person WHERE id = ANY($1::uuid[])', [ids]);
   }
 }
-
-/** New persons from this many on are written by COPY. */
-export const COPY_FROM_ROWS = 64;
 
 const PERSON_COLUMNS = 'id, personal_identity_number, first_name, last_name, birth_date, sex, address, email, phone, status, disability, version';
 const PERSON_ROWS = `SELECT i, n, f, l, b, s, a, e, p, t, d, v
