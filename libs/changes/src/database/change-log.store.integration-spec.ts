@@ -72,6 +72,25 @@ describe(ChangeLogStore.name, () => {
     expect(page.changes.map((c) => storedEvent(c).version)).toEqual([1, 3]);
   });
 
+  it('should store a large batch (written by COPY) exactly as small batches (written by INSERT), in the same order', async () => {
+    const clubs = [randomUUID(), randomUUID()];
+    const events = Array.from({ length: 150 }, (_, i) => personChanged(person(randomUUID(), clubs.slice(0, i % 3)), 1 + (i % 4)));
+    const all = async () =>
+      (
+        await pool.query<{ entity: string; entity_id: string; version: string; op: string; occurred_at: Date; avro: Buffer; organisation_ids: string[] }>(
+          'SELECT entity, entity_id, version, op, occurred_at, avro, organisation_ids FROM changes.change ORDER BY seq',
+        )
+      ).rows;
+    await append('person', events);
+    const byCopy = await all();
+    await pool.query('TRUNCATE changes.change RESTART IDENTITY');
+    for (let i = 0; i < events.length; i += 10) await append('person', events.slice(i, i + 10));
+    const byInsert = await all();
+    expect(byCopy).toHaveLength(150);
+    expect(byCopy).toEqual(byInsert);
+    expect(byCopy.map((r) => r.organisation_ids.length)).toEqual(events.map((_, i) => i % 3));
+  });
+
   it('should keep each event as the bytes the topic carried, and answer a row stored as JSON before that as it was', async () => {
     const anna = personChanged(person(randomUUID(), [randomUUID()]));
     // A row of the log from before it kept the bytes: its event as JSON.
