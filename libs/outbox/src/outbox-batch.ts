@@ -8,7 +8,8 @@ const FRAME_VERSION = 1;
 /**
  * The outbox rows of one transaction, framed straight into one buffer (the layout of
  * outbox-frame.ts): no intermediate buffer per message, value or header, so the import path
- * allocates almost nothing per record. `appendToOutbox` sends the buffer as one binary parameter.
+ * allocates almost nothing per record. `appendToOutbox` sends the frames by binary COPY (64 rows or
+ * more) or as one binary parameter.
  */
 export class OutboxBatch {
   readonly aggregateIds: string[] = [];
