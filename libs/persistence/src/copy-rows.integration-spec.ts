@@ -25,6 +25,17 @@ describe('copyRows', () => {
     expect(stored).toEqual(rows.map(([n, s, j, b]) => ({ n, s, j: JSON.parse(j), b })));
   });
 
+  it('should abandon the COPY when a row cannot be built, and leave the connection usable for the rollback', async () => {
+    const before = (await pool.query<{ c: string }>(`SELECT count(*) AS c FROM ${table}`)).rows[0].c;
+    function* lines(): Generator<string> {
+      for (let n = 200_000; n < 200_100; n++) yield copyLine([n, 'x'.repeat(1_000)]);
+      throw new Error('a row of the batch could not be encoded');
+    }
+    await expect(inTransaction(pool, (tx) => copyRows(tx, `COPY ${table} (n, s) FROM STDIN`, lines()))).rejects.toThrow('a row of the batch could not be encoded');
+    expect((await pool.query<{ c: string }>(`SELECT count(*) AS c FROM ${table}`)).rows[0].c).toBe(before);
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
   it('should write nothing when one row breaks a constraint, and say which', async () => {
     const before = (await pool.query<{ c: string }>(`SELECT count(*) AS c FROM ${table}`)).rows[0].c;
     const work = inTransaction(pool, (tx) => copyRows(tx, `COPY ${table} (n, s) FROM STDIN`, [copyLine([100_000, 'new']), copyLine([5, 'taken'])]));

@@ -55,14 +55,21 @@ export async function copyRows(tx: unknown, sql: string, chunks: Iterable<string
       if (text.length > 0) stream.write(text);
       text = '';
     };
-    for (const chunk of chunks) {
-      if (typeof chunk !== 'string') {
-        flushText();
-        stream.write(chunk);
-      } else if ((text += chunk).length >= CHUNK_CHARS) flushText();
+    try {
+      for (const chunk of chunks) {
+        if (typeof chunk !== 'string') {
+          flushText();
+          stream.write(chunk);
+        } else if ((text += chunk).length >= CHUNK_CHARS) flushText();
+      }
+      flushText();
+      stream.end();
+    } catch (e) {
+      // The rows could not be built: abandon the COPY (CopyFail) so the connection can roll back,
+      // with a fixed message (it reaches Postgres's log; the error itself may name a value).
+      stream.destroy(new Error('copyRows: the rows could not be built; COPY abandoned'));
+      reject(e instanceof Error ? e : new Error(String(e)));
     }
-    flushText();
-    stream.end();
   });
 }
 
