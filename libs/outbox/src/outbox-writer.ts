@@ -1,4 +1,4 @@
-import { canCopy, COPY_FROM_ROWS, copyRows } from '@stafett/persistence';
+import { copyRows, writeByCopy } from '@stafett/persistence';
 import { OutboxBatch } from './outbox-batch';
 import type { FramedMessage } from './outbox-frame';
 import { quoteIdent } from './outbox-migration';
@@ -31,7 +31,7 @@ export async function appendToOutbox(tx: SqlExecutor, schema: string, rows: Outb
   // A large batch by binary COPY: the frames go as they are, and Postgres takes them row by row
   // instead of copying one large bytea parameter several times (bind message, parameter, the
   // plan's constant) before cutting it into rows.
-  if (batch.size >= COPY_FROM_ROWS && canCopy(tx)) {
+  if (writeByCopy(tx, batch.size)) {
     await copyRows(tx, `COPY ${quoteIdent(schema)}.outbox (aggregateid, messages) FROM STDIN (FORMAT binary)`, binaryCopyChunks(batch));
     return;
   }
@@ -61,7 +61,7 @@ export function* binaryCopyChunks(batch: OutboxBatch): Generator<Buffer> {
     const frameStart = batch.offsets[i] - 1;
     const frameLength = batch.lengths[i];
     const row = 2 + 4 + idBytes + 4 + frameLength;
-    if (pos + row > chunk.length && pos > 0) {
+    if (pos + row > chunk.length) {
       yield chunk.subarray(0, pos);
       chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, row + 2));
       pos = 0;

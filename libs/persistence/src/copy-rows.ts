@@ -73,7 +73,10 @@ export async function copyRows(tx: unknown, sql: string, chunks: Iterable<string
   });
 }
 
-/** Whether COPY can be used through this executor (a pg client, not a pool or a TypeORM manager). */
-export function canCopy(tx: unknown): boolean {
-  return tx instanceof Client;
+/**
+ * Whether a bulk write of `rows` rows goes by COPY: a batch of COPY_FROM_ROWS or more, through an
+ * executor that can COPY (a pg client, not a pool or a TypeORM manager).
+ */
+export function writeByCopy(tx: unknown, rows: number): boolean {
+  return rows >= COPY_FROM_ROWS && tx instanceof Client;
 }

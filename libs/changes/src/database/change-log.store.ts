@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EntityName, Organisation } from '@stafett/contracts';
 import { rows } from '@stafett/entity-pipeline';
-import { canCopy, COPY_FROM_ROWS, copyLine, copyRows } from '@stafett/persistence';
+import { copyLine, copyRows, writeByCopy } from '@stafett/persistence';
 import type { SqlExecutor } from '@stafett/outbox';
 import { isErasure, organisationEdgesOf, toChangeRow, type ChangeRow, type ConsumedChange, type Json } from '../domain/change-row';
 
@@ -80,45 +80,16 @@ export class ChangeLogStore {
       } else appended.push({ row, erasure: false });
     }
     const r = appended.map((a) => a.row);
-    if (r.length >= COPY_FROM_ROWS && canCopy(tx)) {
-      // A large batch by COPY (the events' bytes as bytea hex): Postgres takes the rows one at a
-      // time instead of copying one large parameter several times. COPY keeps the rows' order, so
-      // the seqs follow the topic's order as with the INSERT below.
+    // A large batch by COPY (the events' bytes as bytea hex): Postgres takes the rows one at a time
+    // instead of copying one large parameter several times. COPY keeps the rows' order, so the seqs
+    // follow the topic's order as with the INSERT.
+    if (writeByCopy(tx, r.length)) {
       await copyRows(
         tx,
         'COPY changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids) FROM STDIN',
         r.map((x) => copyLine([entity, x.entityId, x.version, x.op, x.occurredAt.toISOString(), `\\x${x.avro.toString('hex')}`, `{${x.organisationIds.join(',')}}`])),
       );
-      return { appended: r.length, erasures: appended.filter((a) => a.erasure).length };
-    }
-    // The columns as typed arrays and the events' bytes as one binary parameter (node-pg sends a
-    // Buffer as binary: no hex or array escaping) that Postgres cuts into rows by offset and length.
-    const offsets: number[] = [];
-    const lengths: number[] = [];
-    let at = 1; // substring() counts from 1
-    for (const x of r) {
-      offsets.push(at);
-      lengths.push(x.avro.length);
-      at += x.avro.length;
-    }
-    await tx.query(
-      `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids)
-       SELECT $1, u.i, u.v, u.o, u.t, substring($7::bytea FROM u.s FOR u.l), u.g::uuid[]
-         FROM ROWS FROM (unnest($2::uuid[]), unnest($3::bigint[]), unnest($4::text[]), unnest($5::timestamptz[]), unnest($6::text[]), unnest($8::int[]), unnest($9::int[]))
-              WITH ORDINALITY AS u(i, v, o, t, g, s, l, ord)
-        ORDER BY u.ord`,
-      [
-        entity,
-        r.map((x) => x.entityId),
-        r.map((x) => String(x.version)),
-        r.map((x) => x.op),
-        r.map((x) => x.occurredAt.toISOString()),
-        r.map((x) => `{${x.organisationIds.join(',')}}`),
-        Buffer.concat(r.map((x) => x.avro), at - 1),
-        offsets,
-        lengths,
-      ],
-    );
+    } else await insertChanges(tx, entity, r);
     return { appended: r.length, erasures: appended.filter((a) => a.erasure).length };
   }
 
@@ -205,4 +176,36 @@ export class ChangeLogStore {
   async vacuum(): Promise<void> {
     await this.pool.query('VACUUM (TRUNCATE false) changes.change');
   }
+}
+
+/** A small batch of change rows in one INSERT. */
+async function insertChanges(tx: SqlExecutor, entity: EntityName, r: readonly ChangeRow[]): Promise<void> {
+  // The columns as typed arrays and the events' bytes as one binary parameter (node-pg sends a
+  // Buffer as binary: no hex or array escaping) that Postgres cuts into rows by offset and length.
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1; // substring() counts from 1
+  for (const x of r) {
+    offsets.push(at);
+    lengths.push(x.avro.length);
+    at += x.avro.length;
+  }
+  await tx.query(
+    `INSERT INTO changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids)
+     SELECT $1, u.i, u.v, u.o, u.t, substring($7::bytea FROM u.s FOR u.l), u.g::uuid[]
+       FROM ROWS FROM (unnest($2::uuid[]), unnest($3::bigint[]), unnest($4::text[]), unnest($5::timestamptz[]), unnest($6::text[]), unnest($8::int[]), unnest($9::int[]))
+            WITH ORDINALITY AS u(i, v, o, t, g, s, l, ord)
+      ORDER BY u.ord`,
+    [
+      entity,
+      r.map((x) => x.entityId),
+      r.map((x) => String(x.version)),
+      r.map((x) => x.op),
+      r.map((x) => x.occurredAt.toISOString()),
+      r.map((x) => `{${x.organisationIds.join(',')}}`),
+      Buffer.concat(r.map((x) => x.avro), at - 1),
+      offsets,
+      lengths,
+    ],
+  );
 }

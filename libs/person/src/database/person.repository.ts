@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PersonStatus, Sex } from '@stafett/contracts';
 import { rows, type EntityRepository, type Stored } from '@stafett/entity-pipeline';
-import { canCopy, COPY_FROM_ROWS, copyLine, copyRows } from '@stafett/persistence';
+import { copyLine, copyRows, writeByCopy } from '@stafett/persistence';
 import type { SqlExecutor } from '@stafett/outbox';
 import type { MembershipState, PersonState } from '../domain/person.model';
 
@@ -88,7 +88,7 @@ export class PersonRepository implements EntityRepository<PersonState> {
     // small one by one INSERT, which saves COPY's extra round trip where latency matters.
     const fresh = persons.filter((p) => !existed.has(p.state.id));
     const known = persons.filter((p) => existed.has(p.state.id));
-    if (fresh.length >= COPY_FROM_ROWS && canCopy(tx)) await copyRows(tx, `COPY person.person (${PERSON_COLUMNS}) FROM STDIN`, fresh.map(personCopyLine));
+    if (writeByCopy(tx, fresh.length)) await copyRows(tx, `COPY person.person (${PERSON_COLUMNS}) FROM STDIN`, fresh.map(personCopyLine));
     else if (fresh.length > 0) await tx.query(`INSERT INTO person.person (${PERSON_COLUMNS}) ${PERSON_ROWS}`, [personRowsJson(fresh)]);
     if (known.length > 0) {
       await tx.query(
@@ -100,7 +100,7 @@ export class PersonRepository implements EntityRepository<PersonState> {
         [personRowsJson(known)],
       );
     }
-    const ids = persons.map((p) => p.state.id).filter((id) => existed.has(id));
+    const ids = known.map((p) => p.state.id);
     if (ids.length > 0) {
       await tx.query('DELETE FROM person.membership WHERE person_id = ANY($1::uuid[])', [ids]);
       await tx.query('DELETE FROM person.guardian WHERE person_id = ANY($1::uuid[])', [ids]);
