@@ -1,4 +1,4 @@
-import { copyRows, writeByCopy } from '@stafett/persistence';
+import { BinaryCopyRows, copyRows, writeByCopy } from '@stafett/persistence';
 import { OutboxBatch } from './outbox-batch';
 import type { FramedMessage } from './outbox-frame';
 import { quoteIdent } from './outbox-migration';
@@ -42,41 +42,16 @@ export async function appendToOutbox(tx: SqlExecutor, schema: string, rows: Outb
   );
 }
 
-const COPY_CHUNK_BYTES = 32 * 1024;
-const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-
 /**
- * The batch as COPY's binary format (a signature, flags and header extension length; per row the
- * field count, then each field's length and bytes; -1 as the trailer), in buffers of ~32 KB. The
- * columns are `aggregateid` (text: its UTF-8 bytes) and `messages` (bytea: the frame as it is).
+ * The batch as COPY's binary format: per row `aggregateid` (text) and `messages` (bytea: the frame
+ * as it is, sliced from the batch's bytes without a copy of its own).
  */
-export function* binaryCopyChunks(batch: OutboxBatch): Generator<Buffer> {
+export function binaryCopyChunks(batch: OutboxBatch): Buffer[] {
+  const rows = new BinaryCopyRows();
   const frames = batch.bytes;
-  let chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
-  COPY_SIGNATURE.copy(chunk, 0);
-  let pos = chunk.writeInt32BE(0, chunk.writeInt32BE(0, COPY_SIGNATURE.length));
   for (let i = 0; i < batch.size; i++) {
-    const id = batch.aggregateIds[i];
-    const idBytes = Buffer.byteLength(id, 'utf8');
-    const frameStart = batch.offsets[i] - 1;
-    const frameLength = batch.lengths[i];
-    const row = 2 + 4 + idBytes + 4 + frameLength;
-    if (pos + row > chunk.length) {
-      yield chunk.subarray(0, pos);
-      chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, row + 2));
-      pos = 0;
-    }
-    pos = chunk.writeInt16BE(2, pos);
-    pos = chunk.writeInt32BE(idBytes, pos);
-    pos += chunk.write(id, pos, idBytes, 'utf8');
-    pos = chunk.writeInt32BE(frameLength, pos);
-    pos += frames.copy(chunk, pos, frameStart, frameStart + frameLength);
+    const start = batch.offsets[i] - 1;
+    rows.row(2).text(batch.aggregateIds[i]).bytea(frames, start, start + batch.lengths[i]);
   }
-  if (pos + 2 > chunk.length) {
-    yield chunk.subarray(0, pos);
-    chunk = Buffer.allocUnsafe(2);
-    pos = 0;
-  }
-  pos = chunk.writeInt16BE(-1, pos);
-  yield chunk.subarray(0, pos);
+  return rows.end();
 }

@@ -1,3 +1,4 @@
+export * from './binary-copy';
 export * from './copy-rows';
 export * from './data-source-options';
 export * from './ensure-database';

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EntityName, Organisation } from '@stafett/contracts';
 import { rows } from '@stafett/entity-pipeline';
-import { copyLine, copyRows, writeByCopy } from '@stafett/persistence';
+import { BinaryCopyRows, copyRows, writeByCopy } from '@stafett/persistence';
 import type { SqlExecutor } from '@stafett/outbox';
 import { isErasure, organisationEdgesOf, toChangeRow, type ChangeRow, type ConsumedChange, type Json } from '../domain/change-row';
 
@@ -80,15 +80,14 @@ export class ChangeLogStore {
       } else appended.push({ row, erasure: false });
     }
     const r = appended.map((a) => a.row);
-    // A large batch by COPY (the events' bytes as bytea hex): Postgres takes the rows one at a time
-    // instead of copying one large parameter several times. COPY keeps the rows' order, so the seqs
-    // follow the topic's order as with the INSERT.
+    // A large batch by binary COPY: Postgres takes the rows one at a time instead of copying one
+    // large parameter several times, and nothing is turned into text (the event's bytes, its uuids,
+    // its timestamp) to be parsed again. COPY keeps the rows' order, so the seqs follow the topic's
+    // order as with the INSERT.
     if (writeByCopy(tx, r.length)) {
-      await copyRows(
-        tx,
-        'COPY changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids) FROM STDIN',
-        r.map((x) => copyLine([entity, x.entityId, x.version, x.op, x.occurredAt.toISOString(), `\\x${x.avro.toString('hex')}`, `{${x.organisationIds.join(',')}}`])),
-      );
+      const rows = new BinaryCopyRows();
+      for (const x of r) rows.row(7).text(entity).uuid(x.entityId).int8(x.version).text(x.op).timestamptz(x.occurredAt).bytea(x.avro).uuidArray(x.organisationIds);
+      await copyRows(tx, 'COPY changes.change (entity, entity_id, version, op, occurred_at, avro, organisation_ids) FROM STDIN (FORMAT binary)', rows.end());
     } else await insertChanges(tx, entity, r);
     return { appended: r.length, erasures: appended.filter((a) => a.erasure).length };
   }
