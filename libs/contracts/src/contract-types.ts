@@ -44,26 +44,50 @@ const projected = new Map<string, avro.Type>();
  * A reader type of a contract record with only some of its top-level fields: decoding through it
  * (schema resolution skips the writer's other fields) builds no strings or objects for what a
  * consumer never reads. For consumers that follow every change of an entity but keep a few facts
- * (the projections). The record keeps its full name, so it resolves against any compatible writer.
+ * (the projections, the change log). The record keeps its full name, so it resolves against any
+ * compatible writer. `nested` narrows kept fields further: a field whose type is a record, or a
+ * union of null and a record (the envelope's `before`/`after`), keeps only the listed fields of it.
  */
-export function projectedType(name: ContractName, fields: readonly string[]): avro.Type {
-  const key = `${name}\u0000${fields.join(',')}`;
+export function projectedType(name: ContractName, fields: readonly string[], nested: Readonly<Record<string, readonly string[]>> = {}): avro.Type {
+  const key = `${name}\u0000${fields.join(',')}\u0000${JSON.stringify(nested)}`;
   let type = projected.get(key);
   if (!type) {
     const full = contractType(name) as avro.types.RecordType;
-    // Defaults as the schema writes them (JSON), for writers without the field.
-    const defaults = new Map(((full.schema({ exportAttrs: true }) as { fields: { name: string; default?: unknown }[] }).fields ?? []).filter((f) => 'default' in f).map((f) => [f.name, f.default]));
-    const kept = fields.map((f) => {
-      const field = full.field(f);
-      if (!field) throw new Error(`${name} has no field ${f}`);
-      return field;
+    for (const f of Object.keys(nested)) if (!fields.includes(f)) throw new Error(`${name}: ${f} is narrowed but not kept`);
+    const inner = new Map<string, avro.Type>();
+    type = projectRecord(full, fields, (field) => {
+      const keep = nested[field.name];
+      if (!keep) return field.type;
+      const t = field.type;
+      const record = avro.Type.isType(t, 'record') ? t : avro.Type.isType(t, 'union:unwrapped') ? (t as avro.types.UnwrappedUnionType).types.find((b) => avro.Type.isType(b, 'record')) : undefined;
+      const isNullable = !avro.Type.isType(t, 'record');
+      if (!record || (isNullable && (t as avro.types.UnwrappedUnionType).types.length !== 2)) throw new Error(`${name}.${field.name} is not a record or a union of null and a record`);
+      // One projected record per name: \`before\` and \`after\` share it (a name is defined once).
+      const innerKey = `${record.name}\u0000${keep.join(',')}`;
+      let narrowed = inner.get(innerKey);
+      if (!narrowed) {
+        narrowed = projectRecord(record as avro.types.RecordType, keep, (f) => f.type);
+        inner.set(innerKey, narrowed);
+      }
+      return isNullable ? avro.Type.forSchema(['null', narrowed] as unknown as avro.Schema, { logicalTypes: LOGICAL_TYPES }) : narrowed;
     });
-    type = avro.Type.forSchema(
-      // Field types are the contract's own type objects: nested named types are not redefined.
-      { type: 'record', name: full.name!, fields: kept.map((f) => ({ name: f.name, type: f.type, ...(defaults.has(f.name) ? { default: defaults.get(f.name) } : {}) })) },
-      { logicalTypes: LOGICAL_TYPES },
-    );
     projected.set(key, type);
   }
   return type;
+}
+
+/** A record type with the same name as `full` and only `fields` of it, their types given by `typeOf`. */
+function projectRecord(full: avro.types.RecordType, fields: readonly string[], typeOf: (field: avro.types.Field) => avro.Type): avro.Type {
+  // Defaults as the schema writes them (JSON), for writers without the field.
+  const defaults = new Map(((full.schema({ exportAttrs: true }) as { fields: { name: string; default?: unknown }[] }).fields ?? []).filter((f) => 'default' in f).map((f) => [f.name, f.default]));
+  const kept = fields.map((f) => {
+    const field = full.field(f);
+    if (!field) throw new Error(`${full.name} has no field ${f}`);
+    return field;
+  });
+  return avro.Type.forSchema(
+    // Field types are the contract's own type objects: nested named types are not redefined.
+    { type: 'record', name: full.name!, fields: kept.map((f) => ({ name: f.name, type: typeOf(f) as unknown as avro.Schema, ...(defaults.has(f.name) ? { default: defaults.get(f.name) } : {}) })) },
+    { logicalTypes: LOGICAL_TYPES },
+  );
 }

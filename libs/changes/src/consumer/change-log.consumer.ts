@@ -19,7 +19,7 @@ import { inTransaction } from '@stafett/persistence';
 import { CHANGES_SETTINGS, type ChangesSettings } from '../changes-options';
 import { ChangeLogStore } from '../database/change-log.store';
 import { CHANGES_POOL } from '../database/changes-pool';
-import type { AnyChanged, ConsumedChange } from '../domain/change-row';
+import { changeLogReader, type AnyChanged, type ConsumedChange } from '../domain/change-row';
 import { ChangesMetrics } from '../metrics/changes-metrics';
 
 /** One partition's decoded events on their way into a shared transaction. */
@@ -124,7 +124,7 @@ export class ChangeLogConsumer {
         }
         const entity = this.entityOfTopic.get(topic);
         if (!entity) throw new PermanentError('UNKNOWN_TOPIC', `not an events topic of the change log: ${topic}`);
-        const { decoded, failed } = await this.serde.decodeBatch<AnyChanged>(messages, contractType(entityContracts(entity).changed));
+        const { decoded, failed } = await this.serde.decodeBatch<AnyChanged>(messages, changeLogReader(entity));
         const usable = decoded.filter((d) => UUID.test(d.value.entityId));
         const refused: FailedMessage[] = [
           ...failed,

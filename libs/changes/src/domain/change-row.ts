@@ -1,4 +1,5 @@
-import type { ActivityChanged, EntityName, GroupChanged, Organisation, OrganisationChanged, PersonChanged } from '@stafett/contracts';
+import type avro from 'avsc';
+import { entityContracts, projectedType, type ActivityChanged, type EntityName, type GroupChanged, type Organisation, type OrganisationChanged, type PersonChanged } from '@stafett/contracts';
 
 /** A change envelope of any of the four entities, as decoded with its `<Entity>Changed` contract. */
 export type AnyChanged = OrganisationChanged | PersonChanged | GroupChanged | ActivityChanged;
@@ -53,6 +54,28 @@ export function toJson(value: unknown): Json {
     default:
       return null;
   }
+}
+
+/** The envelope fields the change log reads: the row's columns, and `before`/`after` for the erasure check and the organisations. */
+const CHANGE_LOG_FIELDS = ['entityId', 'version', 'op', 'occurredAt', 'before', 'after'];
+
+/** The state fields {@link organisationIdsOf} reads, per entity. */
+const CHANGE_LOG_STATE_FIELDS: Record<EntityName, readonly string[]> = {
+  organisation: ['id', 'parentId', 'federations'],
+  person: ['memberships'],
+  group: ['organisationId'],
+  activity: ['organisationId'],
+};
+
+/**
+ * The reader type of an entity's events for the change log: only what {@link toChangeRow} reads is
+ * decoded (every change of the register passes here; a person's names, address, identity and the
+ * envelope's source are skipped, not built). The row keeps the event's bytes whole, so the API
+ * answers the whole event.
+ */
+export function changeLogReader(entity: EntityName): avro.Type {
+  const state = CHANGE_LOG_STATE_FIELDS[entity];
+  return projectedType(entityContracts(entity).changed, CHANGE_LOG_FIELDS, { before: state, after: state });
 }
 
 /** A DELETE that carries nothing of the entity (`before: null`): an erasure of personal data (GDPR, protected identity). */
