@@ -17,13 +17,18 @@ export interface PlatformEnv {
  * The child is killed when the driver exits however it exits (an unhandled error, Ctrl-C, a kill): an
  * orphaned platform would keep consuming CPU and skew every later measurement on the machine.
  */
+/** `BENCH_PLATFORM_NODE_FLAGS`: more node/V8 flags for the platform process (e.g. `--trace-gc`), to compare flags run against run. */
+function platformNodeFlags(): string[] {
+  return (process.env['BENCH_PLATFORM_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+}
+
 export function spawnPlatform(
   repo: string,
   env: PlatformEnv,
   nodeArgs: readonly string[] = [],
   { app = 'stafett', env: extra = {} }: { readonly app?: 'stafett' | 'person-service'; readonly env?: Record<string, string> } = {},
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...NODE_FLAGS, ...nodeArgs, path.join(repo, `dist/apps/${app}/src/main.js`)], {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...NODE_FLAGS, ...platformNodeFlags(), ...nodeArgs, path.join(repo, `dist/apps/${app}/src/main.js`)], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,

@@ -87,7 +87,7 @@ function projectRecord(full: avro.types.RecordType, fields: readonly string[], t
   });
   return avro.Type.forSchema(
     // Field types are the contract's own type objects: nested named types are not redefined.
-    { type: 'record', name: full.name!, fields: kept.map((f) => ({ name: f.name, type: typeOf(f) as unknown as avro.Schema, ...(defaults.has(f.name) ? { default: defaults.get(f.name) } : {}) })) },
+    { type: 'record', name: full.name!, fields: kept.map((f) => ({ name: f.name, type: typeOf(f), ...(defaults.has(f.name) ? { default: defaults.get(f.name) } : {}) })) },
     { logicalTypes: LOGICAL_TYPES },
   );
 }
