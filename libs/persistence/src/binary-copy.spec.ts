@@ -87,6 +87,9 @@ describe('BinaryCopyRows', () => {
     const frames = Buffer.from('aaaBBBBcc');
     const bytes = Buffer.concat(new BinaryCopyRows().row(1).bytea(frames, 3, 7).end());
     expect(bytes.subarray(HEADER.length + 2, bytes.length - 2)).toEqual(Buffer.concat([int32(4), Buffer.from('BBBB')]));
+    for (const [start, end] of [[-1, 3], [5, 4], [3, 10], [0.5, 2]]) {
+      expect(() => new BinaryCopyRows().row(1).bytea(frames, start, end)).toThrow('a bytea column got a slice outside its buffer');
+    }
   });
 
   it('should refuse to be written after end()', () => {

@@ -25,7 +25,8 @@ for (let c = 0; c < 6; c++) HEX[65 + c] = HEX[97 + c] = 10 + c;
  * parsed again by Postgres: a uuid goes as its 16 bytes, a timestamp as its microseconds, bytea as
  * it is. Each field is checked as it is written (a malformed uuid, an unsafe integer, an invalid
  * date throw), so a batch that cannot be encoded fails before anything is sent (a writer that threw
- * is not used again); the messages never hold the value. The fields of a row must match the COPY's column list in number and type.
+ * is not used again); the messages never hold the value. The fields of a row must match the COPY's
+ * column list in number and type.
  *
  * ```ts
  * const rows = new BinaryCopyRows();
@@ -70,6 +71,9 @@ export class BinaryCopyRows {
   /** A `bytea` field: the bytes as they are (`start`/`end` pick a slice without copying it first); null writes NULL. */
   bytea(value: Buffer | null, start = 0, end = value?.length ?? 0): this {
     if (value === null) return this.null();
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= value.length)) {
+      throw new RangeError('a bytea column got a slice outside its buffer');
+    }
     const length = end - start;
     this.room(4 + length);
     this.pos = this.buf.writeInt32BE(length, this.pos);
