@@ -191,6 +191,9 @@ describe('/v1/connectors in the all-in-one app', () => {
         250,
       );
       expect(status).toMatchObject({ status: 'SUCCEEDED', counts: expect.objectContaining({ created: 2, rejected: 0 }) });
+      // The app's own scheduler runs on the real clock: paused, the connector does not start again
+      // when the real time passes its next 03:00 during the rest of the suite.
+      await admin(http().post(`/v1/connectors/${connectorId}/pause`)).expect(200);
     });
 
     it('should refuse a schedule other than MANUAL for a connector that reads an uploaded file (422 naming schedule.kind)', async () => {

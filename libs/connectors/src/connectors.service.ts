@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Problems } from '@stafett/api';
-import { ConnectorConfigError, RunConflictError, SourceRuntime, type RunInput, type RunIssue, type RunView } from '@stafett/connector-sdk';
+import { ConnectorConfigError, RunConflictError, RuntimeStoppedError, SourceRuntime, type RunInput, type RunIssue, type RunView } from '@stafett/connector-sdk';
 import { AgreementStore, type StoredAgreement } from './database/agreement.store';
 import { CONNECTOR_TYPES, ORGANISATION_SUBTREES, type ConnectorTypes, type OrganisationSubtrees } from './connectors-options';
 import { checkAgreement, toContract, type AgreementDocument, type AgreementInput } from './domain/agreement-schema';
@@ -143,6 +143,7 @@ export class ConnectorsService {
       cleanup();
       if (e instanceof ConnectorConfigError) throw Problems.validation(e.errors, "The agreement's config no longer fits the connector; change the agreement.");
       if (e instanceof RunConflictError) throw Problems.conflict(e.message);
+      if (e instanceof RuntimeStoppedError) throw Problems.unavailable('The service is stopping; start the run again in a moment.');
       throw e;
     }
   }

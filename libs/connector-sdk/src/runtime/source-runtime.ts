@@ -95,11 +95,23 @@ function failureOf(e: unknown): { code: string; message: string } {
  * saves a stream's checkpoint only once every record before it has a result, and keeps a report
  * of every rejected and noted row. A read that throws fails the run: what was not yet sent is not sent.
  */
+/** A run asked of a runtime that is stopping (the process shuts down): it is not started or recorded. */
+export class RuntimeStoppedError extends Error {
+  readonly code = 'RUNTIME_STOPPED';
+
+  constructor() {
+    super('The connector runtime is stopping; the run was not started.');
+  }
+}
+
 export class SourceRuntime {
   readonly store: RunStore;
   private readonly producer: ImportRecordProducer;
   private readonly results: RunResultsConsumer;
   private readonly active = new Map<string, { controller: AbortController; done: Promise<RunView> }>();
+  /** Runs being validated and recorded, not yet in `active`. */
+  private readonly starting = new Set<Promise<StartedRun>>();
+  private stopping = false;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly pollIntervalMs: number;
@@ -124,8 +136,14 @@ export class SourceRuntime {
     await this.results.start();
   }
 
-  /** Cancels the runs in progress (they save what has its results) and stops. */
+  /**
+   * Cancels the runs in progress (they save what has its results) and stops. From here on no run
+   * starts (`RuntimeStoppedError`), and a run being recorded at this moment is waited for and
+   * cancelled with the others: nothing of a run outlives the stop (the pool closes after it).
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.starting]);
     for (const run of this.active.values()) run.controller.abort(new RunFailure('SHUTDOWN', 'The service stopped during the run; run it again to continue from the saved state.'));
     await Promise.all([...this.active.values()].map((r) => r.done));
     await this.results.stop();
@@ -150,6 +168,17 @@ export class SourceRuntime {
    * (throws RunConflictError when one is in progress) and runs it in the background.
    */
   async startRun(options: StartRunOptions): Promise<StartedRun> {
+    if (this.stopping) throw new RuntimeStoppedError();
+    const starting = this.begin(options);
+    this.starting.add(starting);
+    try {
+      return await starting;
+    } finally {
+      this.starting.delete(starting);
+    }
+  }
+
+  private async begin(options: StartRunOptions): Promise<StartedRun> {
     const { agreement, connector } = options;
     const config = validateConnectorConfig(connector.spec(), agreement.config);
     const runId = randomUUID();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Cron } from 'croner';
-import { RunConflictError } from '@stafett/connector-sdk';
+import { RunConflictError, RuntimeStoppedError } from '@stafett/connector-sdk';
 import { AgreementStore, type StoredAgreement } from '../database/agreement.store';
 import { CONNECTOR_TYPES, CONNECTORS_OPTIONS, type ConnectorsModuleOptions, type ConnectorTypes } from '../connectors-options';
 import { ConnectorsService } from '../connectors.service';
@@ -98,7 +98,8 @@ export class ConnectorScheduler implements OnApplicationBootstrap, OnApplication
           const next = nextDue(stored.agreement, now);
           if (next) this.due.set(connectorId, { revision: stored.agreement.revision, at: next });
         }
-        if (!(e instanceof RunConflictError) && !isConflict(e)) this.log.warn({ connectorId, error: (e as Error)?.message }, 'a scheduled run could not start');
+        // The process is stopping: the run starts in the next process that runs the schedule.
+        if (!(e instanceof RunConflictError) && !(e instanceof RuntimeStoppedError) && !isConflict(e)) this.log.warn({ connectorId, error: (e as Error)?.message }, 'a scheduled run could not start');
       }
     }
     for (const id of this.due.keys()) if (!seen.has(id)) this.due.delete(id);
