@@ -86,15 +86,6 @@ function failureOf(e: unknown): { code: string; message: string } {
   };
 }
 
-/**
- * Runs source connectors (framework-free; `ConnectorRuntimeModule` is its Nest face). A run stamps
- * each SourceRecord as the entity's ImportRecord (batchId = run id, source = the agreement's system
- * and connector id), produces them to `stafett.<entity>.imports.v1` with the scope header of the
- * agreement's organisation in batches, keeps at most `maxInFlight` records without a result
- * (memory stays bounded whatever the input's size), takes their ImportResults from its inbox,
- * saves a stream's checkpoint only once every record before it has a result, and keeps a report
- * of every rejected and noted row. A read that throws fails the run: what was not yet sent is not sent.
- */
 /** A run asked of a runtime that is stopping (the process shuts down): it is not started or recorded. */
 export class RuntimeStoppedError extends Error {
   readonly code = 'RUNTIME_STOPPED';
@@ -104,6 +95,15 @@ export class RuntimeStoppedError extends Error {
   }
 }
 
+/**
+ * Runs source connectors (framework-free; `ConnectorRuntimeModule` is its Nest face). A run stamps
+ * each SourceRecord as the entity's ImportRecord (batchId = run id, source = the agreement's system
+ * and connector id), produces them to `stafett.<entity>.imports.v1` with the scope header of the
+ * agreement's organisation in batches, keeps at most `maxInFlight` records without a result
+ * (memory stays bounded whatever the input's size), takes their ImportResults from its inbox,
+ * saves a stream's checkpoint only once every record before it has a result, and keeps a report
+ * of every rejected and noted row. A read that throws fails the run: what was not yet sent is not sent.
+ */
 export class SourceRuntime {
   readonly store: RunStore;
   private readonly producer: ImportRecordProducer;

@@ -98,7 +98,8 @@ export class ConnectorScheduler implements OnApplicationBootstrap, OnApplication
           const next = nextDue(stored.agreement, now);
           if (next) this.due.set(connectorId, { revision: stored.agreement.revision, at: next });
         }
-        // The process is stopping: the run starts in the next process that runs the schedule.
+        // Expected, so not warned of: a conflict (a run in progress) and a runtime that is stopping
+        // (this process starts no more runs).
         if (!(e instanceof RunConflictError) && !(e instanceof RuntimeStoppedError) && !isConflict(e)) this.log.warn({ connectorId, error: (e as Error)?.message }, 'a scheduled run could not start');
       }
     }
