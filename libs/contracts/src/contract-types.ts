@@ -61,8 +61,11 @@ export function projectedType(name: ContractName, fields: readonly string[], nes
       const t = field.type;
       const record = avro.Type.isType(t, 'record') ? t : avro.Type.isType(t, 'union:unwrapped') ? (t as avro.types.UnwrappedUnionType).types.find((b) => avro.Type.isType(b, 'record')) : undefined;
       const isNullable = !avro.Type.isType(t, 'record');
-      if (!record || (isNullable && (t as avro.types.UnwrappedUnionType).types.length !== 2)) throw new Error(`${name}.${field.name} is not a record or a union of null and a record`);
-      // One projected record per name: \`before\` and \`after\` share it (a name is defined once).
+      const branches = isNullable && record ? (t as avro.types.UnwrappedUnionType).types : [];
+      if (!record || (isNullable && !(branches.length === 2 && branches.some((b) => avro.Type.isType(b, 'null'))))) {
+        throw new Error(`${name}.${field.name} is not a record or a union of null and a record`);
+      }
+      // One projected record per name: `before` and `after` share it (a name is defined once).
       const innerKey = `${record.name}\u0000${keep.join(',')}`;
       let narrowed = inner.get(innerKey);
       if (!narrowed) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import avro from 'avsc';
 import { checkAgainstReleases, generateContracts, loadAvroDir, TOP_LEVEL } from '../codegen/generate-contracts.ts';
-import { contractType, entityContracts, parseSchema } from './contract-types';
+import { contractType, entityContracts, parseSchema, projectedType } from './contract-types';
 import type { Person, PersonChanged } from './generated/contracts.generated';
 
 const root = path.resolve(__dirname, '..');
@@ -100,5 +100,15 @@ describe('logical types', () => {
 
   it.each([['2010-02-30'], ['2010-5-17'], ['17/05/2010']])('should refuse to encode the birth date %s', (birthDate) => {
     expect(() => changed.toBuffer({ ...event, after: { ...event.after!, birthDate } })).toThrow(/invalid/);
+  });
+});
+
+describe('projectedType with nested records', () => {
+  it('should narrow a union of null and a record to the fields kept, and refuse what it cannot narrow', () => {
+    const reader = projectedType('se.stafett.person.PersonChanged', ['entityId', 'after'], { after: ['memberships'] });
+    expect((reader.schema() as { fields: { name: string }[] }).fields.map((f) => f.name)).toEqual(['entityId', 'after']);
+    expect(() => projectedType('se.stafett.person.PersonChanged', ['entityId'], { after: ['memberships'] })).toThrow('after is narrowed but not kept');
+    expect(() => projectedType('se.stafett.person.PersonChanged', ['entityId', 'source'], { entityId: ['x'] })).toThrow('entityId is not a record or a union of null and a record');
+    expect(() => projectedType('se.stafett.person.PersonChanged', ['after'], { after: ['nickname'] })).toThrow('se.stafett.person.Person has no field nickname');
   });
 });
