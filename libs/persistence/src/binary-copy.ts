@@ -84,20 +84,14 @@ export class BinaryCopyRows {
   /** An `int8` (bigint) field from a safe integer. */
   int8(value: number): this {
     if (!Number.isSafeInteger(value)) throw new RangeError('an int8 column got a value that is not a safe integer');
-    this.room(12);
-    this.pos = this.buf.writeInt32BE(8, this.pos);
-    this.int64(value);
-    return this;
+    return this.eightBytes(value);
   }
 
   /** A `timestamptz` field: microseconds since 2000-01-01 UTC (a Date holds milliseconds). */
   timestamptz(value: Date): this {
     const micros = (value.getTime() - PG_EPOCH_MS) * 1000;
     if (!Number.isSafeInteger(micros)) throw new RangeError('a timestamptz column got an invalid date');
-    this.room(12);
-    this.pos = this.buf.writeInt32BE(8, this.pos);
-    this.int64(micros);
-    return this;
+    return this.eightBytes(micros);
   }
 
   /** A `uuid` field (hex digits with the four hyphens, either case). */
@@ -148,10 +142,14 @@ export class BinaryCopyRows {
     this.pos = 0;
   }
 
-  private int64(value: number): void {
+  /** An 8-byte field (int8, timestamptz) holding a safe integer, big-endian. */
+  private eightBytes(value: number): this {
+    this.room(12);
     const hi = Math.floor(value / TWO_32);
+    this.pos = this.buf.writeInt32BE(8, this.pos);
     this.pos = this.buf.writeInt32BE(hi, this.pos);
     this.pos = this.buf.writeUInt32BE(value - hi * TWO_32, this.pos);
+    return this;
   }
 
   private uuidBytes(value: string): void {
