@@ -4,14 +4,13 @@
  * while the stop began, and left running, would write to a closed pool (an unhandled rejection).
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
 import { TopicNames, type ConnectorAgreement } from '@stafett/contracts';
 import { AvroSerde, HttpSchemaRegistryClient, KafkajsClient } from '@stafett/kafka';
-import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett/persistence';
+import { dropDatabase } from '@stafett/persistence';
 import { testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueId } from '@stafett/testing';
 import type { CheckResult, ConnectorContext, ConnectorSpec, SourceConnector, SourceMessage, StreamDescriptor } from '../connector';
-import { CONNECT_RUNTIME_MIGRATIONS } from '../database/connect-runtime-database';
+import { connectRuntimeTestPool } from '../test/connect-runtime-test-database';
 import { RuntimeStoppedError, SourceRuntime } from './source-runtime';
 
 /** A source that reads nothing until its run is cancelled. */
@@ -66,12 +65,7 @@ describe('SourceRuntime.stop', () => {
   });
 
   beforeAll(async () => {
-    await ensureDatabase(url.toString());
-    const dataSource = new DataSource({ ...stafettDataSourceOptions({ databaseUrl: url.toString(), migrations: CONNECT_RUNTIME_MIGRATIONS }), logging: ['error'] });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    await dataSource.destroy();
-    pool = new Pool({ connectionString: url.toString(), max: 3 });
+    pool = await connectRuntimeTestPool(url.toString(), 3);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
 import { contractType, entityContracts, TopicNames, topicDefinitions, type ConnectorAgreement, type Organisation, type PersonChanged } from '@stafett/contracts';
 import { makePersonnummer } from '@stafett/domain';
 import { AvroSerde, HttpSchemaRegistryClient, KafkajsClient, provisionTopics, type KafkaConsumerPort } from '@stafett/kafka';
-import { dropDatabase, ensureDatabase, stafettDataSourceOptions } from '@stafett/persistence';
+import { dropDatabase } from '@stafett/persistence';
 import { freePort, startProcess, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueId, waitFor, type RunningProcess } from '@stafett/testing';
 import type { RunInput, SourceConnector } from '../connector';
-import { CONNECT_RUNTIME_MIGRATIONS } from '../database/connect-runtime-database';
+import { connectRuntimeTestPool } from './connect-runtime-test-database';
 import { ConnectorConfigError, validateConnectorConfig } from '../runtime/connector-config';
 import { jsonSchemaErrors } from '../runtime/json-schema';
 import type { RunView } from '../runtime/run-model';
@@ -95,12 +94,7 @@ export function describeConnectorAcceptance<C>(name: string, factory: () => Conn
 
     beforeAll(async () => {
       await provisionTopics(client, topicDefinitions({ prefix }));
-      await ensureDatabase(url.toString());
-      const dataSource = new DataSource({ ...stafettDataSourceOptions({ databaseUrl: url.toString(), migrations: CONNECT_RUNTIME_MIGRATIONS }), logging: ['error'] });
-      await dataSource.initialize();
-      await dataSource.runMigrations();
-      await dataSource.destroy();
-      pool = new Pool({ connectionString: url.toString(), max: 5 });
+      pool = await connectRuntimeTestPool(url.toString(), 5);
       // The organisation the imports are scoped to, as the organisation service would publish it.
       const producer = await client.producer();
       const encode = await serde.encoderFor<Organisation>(topics.state('organisation'), contractType(entityContracts('organisation').state));
