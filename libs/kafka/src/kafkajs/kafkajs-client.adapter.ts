@@ -108,8 +108,59 @@ export class KafkajsClient implements KafkaClientPort {
   }
 }
 
-class KafkajsAdmin implements KafkaAdminPort {
-  constructor(private readonly admin: Admin) {}
+/** Metadata errors of a topic that exists but that this broker does not know yet, or whose partitions have no leader yet. */
+const NOT_YET_KNOWN = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+function errorType(e: unknown): string | undefined {
+  const error = e as { type?: string; cause?: { type?: string } } | undefined;
+  return error?.type ?? error?.cause?.type; // kafkajs wraps the last error of its own retries in `cause`
+}
+
+export interface LeaderWait {
+  /** How long topics just created may take to get a leader for every partition; default 30 s. */
+  readonly timeoutMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Waits until the broker reports a leader for every partition of `topics`. kafkajs's own wait
+ * (`waitForLeaders`) retries only LEADER_NOT_AVAILABLE: a broker still loading a large data
+ * directory answers UNKNOWN_TOPIC_OR_PARTITION ("does not host this topic-partition") for a topic
+ * it has just created, and the creation then failed although it had worked.
+ */
+export async function waitForTopicLeaders(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  { timeoutMs = 30_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) }: LeaderWait = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    let waitingFor: string;
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const leaderless = topics.filter((name) => {
+        const partitions = described.find((t) => t.name === name)?.partitions ?? [];
+        return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+      });
+      if (leaderless.length === 0) return;
+      waitingFor = `no leader yet for ${leaderless.join(', ')}`;
+    } catch (e) {
+      const type = errorType(e);
+      if (!type || !NOT_YET_KNOWN.has(type)) throw e;
+      waitingFor = `${type} (${(e as Error).message})`;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`Kafka created the topics ${topics.join(', ')} but did not report a leader for each of their partitions within ${timeoutMs} ms: ${waitingFor}`);
+    }
+    await sleep(Math.min(1_000, 50 * attempt));
+  }
+}
+
+export class KafkajsAdmin implements KafkaAdminPort {
+  constructor(
+    private readonly admin: Admin,
+    private readonly leaderWait: LeaderWait = {},
+  ) {}
 
   async describeCluster(): Promise<ClusterDescription> {
     const c = await this.admin.describeCluster();
@@ -125,7 +176,7 @@ class KafkajsAdmin implements KafkaAdminPort {
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return [];
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false, // waited for below, including a broker that does not know the topics yet
       topics: missing.map((t) => ({
         topic: t.topic,
         numPartitions: t.numPartitions ?? 6,
@@ -133,7 +184,9 @@ class KafkajsAdmin implements KafkaAdminPort {
         configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
-    return missing.map((t) => t.topic);
+    const created = missing.map((t) => t.topic);
+    await waitForTopicLeaders(this.admin, created, this.leaderWait);
+    return created;
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
