@@ -20,6 +20,7 @@ import { installFastFetchDecoder } from './fetch-response-decoder';
 import { installFastProduceEncoder } from './produce-request-encoder';
 import { installLinearPartitionGrouping } from './partition-grouping';
 import { installRequestQueueFix } from './request-queue-fix';
+import { topicNotYetKnown } from './topic-not-yet-known';
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -108,14 +109,6 @@ export class KafkajsClient implements KafkaClientPort {
   }
 }
 
-/** Metadata errors of a topic that exists but that this broker does not know yet, or whose partitions have no leader yet. */
-const NOT_YET_KNOWN = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-
-function errorType(e: unknown): string | undefined {
-  const error = e as { type?: string; cause?: { type?: string } } | undefined;
-  return error?.type ?? error?.cause?.type; // kafkajs wraps the last error of its own retries in `cause`
-}
-
 export interface LeaderWait {
   /** How long topics just created may take to get a leader for every partition; default 30 s. */
   readonly timeoutMs?: number;
@@ -128,7 +121,7 @@ export interface LeaderWait {
  * directory answers UNKNOWN_TOPIC_OR_PARTITION ("does not host this topic-partition") for a topic
  * it has just created, and the creation then failed although it had worked.
  */
-export async function waitForTopicLeaders(
+async function waitForTopicLeaders(
   admin: Pick<Admin, 'fetchTopicMetadata'>,
   topics: readonly string[],
   { timeoutMs = 30_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) }: LeaderWait = {},
@@ -145,8 +138,8 @@ export async function waitForTopicLeaders(
       if (leaderless.length === 0) return;
       waitingFor = `no leader yet for ${leaderless.join(', ')}`;
     } catch (e) {
-      const type = errorType(e);
-      if (!type || !NOT_YET_KNOWN.has(type)) throw e;
+      const type = topicNotYetKnown(e);
+      if (!type) throw e;
       waitingFor = `${type} (${(e as Error).message})`;
     }
     if (Date.now() >= deadline) {

@@ -7,6 +7,7 @@ import { setHeader } from '../headers';
 import { describeError } from '@stafett/observability';
 import type { ConsumedMessage, ConsumerOptions, KafkaConsumerPort, KafkaProducerPort } from '../kafka-client.port';
 import type { KafkaLogSink } from './kafkajs-log';
+import { topicNotYetKnown } from './topic-not-yet-known';
 
 type RawHeader = Buffer | string | null | undefined;
 
@@ -38,8 +39,7 @@ async function subscribeWhenKnown(consumer: Consumer, topic: string, fromBeginni
       await consumer.subscribe({ topic, fromBeginning });
       return;
     } catch (e) {
-      const error = e as { type?: string; retriable?: boolean };
-      if (attempt >= 20 || !(error.type === 'UNKNOWN_TOPIC_OR_PARTITION' || error.type === 'LEADER_NOT_AVAILABLE')) throw e;
+      if (attempt >= 20 || !topicNotYetKnown(e)) throw e;
       await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
     }
   }
