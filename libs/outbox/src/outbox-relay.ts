@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { inTransaction } from '@stafett/persistence';
+import { guardClientErrors, inTransaction } from '@stafett/persistence';
 import type { KafkaProducerPort } from '@stafett/kafka';
 import { decodeFrame } from './outbox-frame';
 import { outboxChannel, quoteIdent } from './outbox-migration';
@@ -89,7 +89,7 @@ export class OutboxRelay {
   private readonly vacuumEvery: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `outbox-relay:${options.schema}` });
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `outbox-relay:${options.schema}`, onConnect: guardClientErrors });
     this.pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
     this.table = `${quoteIdent(options.schema)}.outbox`;
     this.batchSize = options.batchSize ?? 2_000;
@@ -153,7 +153,7 @@ export class OutboxRelay {
   private async becomeLeader(): Promise<void> {
     if (!this.listener) {
       const client = new Client({ connectionString: this.options.databaseUrl, application_name: `outbox-relay-listen:${this.options.schema}` });
-      client.on('error', () => undefined);
+      guardClientErrors(client);
       client.on('notification', () => {
         this.notified = true;
         this.wake?.();

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { guardClientErrors } from './client-guard';
 import { StafettTypeOrmLogger } from './typeorm-logger';
 
 export interface StafettDataSourceInput {
@@ -27,6 +28,7 @@ export function stafettDataSourceOptions(input: StafettDataSourceInput): DataSou
     // Never TypeORM's own loggers: they print a failed statement's parameters (personal data).
     logger: new StafettTypeOrmLogger(),
     applicationName: input.applicationName ?? 'stafett',
-    extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    // onConnect: a connection error between pg-pool's checkout and TypeORM's listener must not end the process.
+    extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5_000, onConnect: guardClientErrors },
   };
 }

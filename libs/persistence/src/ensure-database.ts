@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { guardClientErrors } from './client-guard';
 
 /** Postgres's "duplicate_database" and "invalid_catalog_name" SQLSTATEs. */
 const DUPLICATE_DATABASE = '42P04';
@@ -20,6 +21,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<EnsureDatabas
   }
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  guardClientErrors(client);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -42,6 +44,7 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  guardClientErrors(client);
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

@@ -1,4 +1,5 @@
 export * from './binary-copy';
+export * from './client-guard';
 export * from './copy-rows';
 export * from './data-source-options';
 export * from './ensure-database';
